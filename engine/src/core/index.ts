@@ -1,0 +1,10 @@
+export { ApprovalService, type ApprovalDecisionResult } from './approvals.js';
+export { buildStrategyContext, CONTEXT_BOOK_DEPTH, type ContextParts } from './context-builder.js';
+export { toDecimalString } from './decimal.js';
+export { EventQueue } from './event-queue.js';
+export { FILTER_ORDER, HardFilters, type FilterReason, type FilterVerdict } from './hard-filters.js';
+export type * from './ports.js';
+export { toOrderRequest } from './signal-router.js';
+export { TradePoller, type RecentTradesSource } from './trade-poller.js';
+export { TradingEngine, type EngineState, type TradingEngineDeps } from './trading-engine.js';
+export { buildWeatherMatcher } from './weather.js';
