@@ -66,6 +66,11 @@ export const DEFAULT_CONFIG: EngineConfig = {
   approval: { required: false, windowSeconds: 300 },
   dashboard: { enabled: true, host: '127.0.0.1', port: 9050 },
   paper: { startingBalance: 1000 },
+  alerts: {
+    telegramApiUrl: 'https://api.telegram.org',
+    telegramMaxPerMinute: 20,
+    telegramMinSeverity: 'warning',
+  },
 };
 
 export const NO_SECRETS: Secrets = {

@@ -1,6 +1,7 @@
 import type { LogLevel } from '../monitoring/logger.js';
 
 export type TradingMode = 'dry-run' | 'live';
+export type AlertSeverity = 'info' | 'warning' | 'critical';
 export type IsolationMode = 'worker' | 'process';
 
 export interface StrategyConfig {
@@ -97,6 +98,14 @@ export interface EngineConfig {
   readonly paper: {
     /** Starting collateral of the paper account, dollars. */
     readonly startingBalance: number;
+  };
+  readonly alerts: {
+    /** Telegram Bot API base URL (the token is a secret and comes from TELEGRAM_BOT_TOKEN). */
+    readonly telegramApiUrl: string;
+    /** Telegram messages allowed per minute; alerts over the limit are counted and summarised later. */
+    readonly telegramMaxPerMinute: number;
+    /** Alerts below this severity go to the log only. */
+    readonly telegramMinSeverity: AlertSeverity;
   };
 }
 

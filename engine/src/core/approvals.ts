@@ -64,16 +64,16 @@ export class ApprovalService {
     return record;
   }
 
-  async approve(id: string): Promise<ApprovalDecisionResult> {
+  async approve(id: string, decidedBy = 'operator'): Promise<ApprovalDecisionResult> {
     const record = await this.deps.store.get(id);
     if (record === null) return { executed: false, reason: `approval ${id} not found` };
     if (record.status !== 'pending') return { executed: false, reason: `approval ${id} is ${record.status}` };
     if (this.deps.clock.now() > record.expiresAt) {
-      await this.expire(record);
+      await this.expireDue();
       return { executed: false, reason: `approval ${id} expired` };
     }
-    if (!(await this.deps.store.transition(id, 'pending', 'approved'))) {
-      return { executed: false, reason: `approval ${id} was decided concurrently` };
+    if (!(await this.deps.store.decide(id, 'approved', decidedBy))) {
+      return { executed: false, reason: `approval ${id} was decided concurrently or expired` };
     }
     const { order } = record;
     try {
@@ -83,28 +83,28 @@ export class ApprovalService {
         this.deps.maxPriceDeviation,
       );
       if (!check.valid) {
-        await this.deps.store.transition(id, 'approved', 'failed', `price re-check failed: ${check.reason}`);
+        await this.deps.store.markFailed(id, `price re-check failed: ${check.reason}`);
         this.outcomes.inc({ status: 'failed' });
         return { executed: false, reason: `price re-check failed: ${check.reason}` };
       }
       const outcome = await this.deps.executor.submit(order);
       if (!outcome.accepted) {
-        await this.deps.store.transition(id, 'approved', 'failed', outcome.reason);
+        await this.deps.store.markFailed(id, outcome.reason ?? 'execution refused');
         this.outcomes.inc({ status: 'failed' });
         return { executed: false, reason: outcome.reason ?? 'execution refused' };
       }
-      await this.deps.store.transition(id, 'approved', 'executed');
+      if (outcome.clientOrderId !== undefined) await this.deps.store.markExecuted(id, outcome.clientOrderId);
       this.outcomes.inc({ status: 'executed' });
       return { executed: true, clientOrderId: outcome.clientOrderId };
     } catch (error) {
-      await this.deps.store.transition(id, 'approved', 'failed', describeError(error));
+      await this.deps.store.markFailed(id, describeError(error));
       this.outcomes.inc({ status: 'failed' });
       throw error;
     }
   }
 
-  async reject(id: string): Promise<boolean> {
-    const ok = await this.deps.store.transition(id, 'pending', 'rejected');
+  async reject(id: string, decidedBy = 'operator'): Promise<boolean> {
+    const ok = await this.deps.store.decide(id, 'rejected', decidedBy);
     if (ok) this.outcomes.inc({ status: 'rejected' });
     return ok;
   }
@@ -129,10 +129,6 @@ export class ApprovalService {
   stop(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-  }
-
-  private async expire(record: ApprovalRecord): Promise<void> {
-    if (await this.deps.store.transition(record.id, 'pending', 'expired')) this.logExpired(record);
   }
 
   private logExpired(record: ApprovalRecord): void {

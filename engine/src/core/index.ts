@@ -3,7 +3,7 @@ export { buildStrategyContext, CONTEXT_BOOK_DEPTH, type ContextParts } from './c
 export { toDecimalString } from './decimal.js';
 export { EventQueue } from './event-queue.js';
 export { FILTER_ORDER, HardFilters, type FilterReason, type FilterVerdict } from './hard-filters.js';
-export type * from './ports.js';
+export * from './ports.js';
 export { toOrderRequest } from './signal-router.js';
 export { TradePoller, type RecentTradesSource } from './trade-poller.js';
 export { TradingEngine, type EngineState, type TradingEngineDeps } from './trading-engine.js';

@@ -159,22 +159,23 @@ export interface ApprovalRequest {
   readonly expiresAt: number;
 }
 
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'executed' | 'failed';
+
 export interface ApprovalRecord extends ApprovalRequest {
   readonly id: string;
-  readonly status: 'pending' | 'approved' | 'rejected' | 'expired' | 'executed' | 'failed';
+  readonly status: ApprovalStatus;
   readonly createdAt: number;
 }
 
 export interface ApprovalStore {
   create(request: ApprovalRequest): Promise<ApprovalRecord>;
   get(id: string): Promise<ApprovalRecord | null>;
-  /** Moves a pending approval to a new status; false when it was no longer pending. */
-  transition(
-    id: string,
-    from: ApprovalRecord['status'],
-    to: ApprovalRecord['status'],
-    note?: string,
-  ): Promise<boolean>;
+  /** Decides a pending, unexpired approval; false when it was not pending any more (first decision wins). */
+  decide(id: string, decision: 'approved' | 'rejected', decidedBy: string): Promise<boolean>;
+  /** approved → executed, linking the order. */
+  markExecuted(id: string, clientOrderId: string): Promise<boolean>;
+  /** approved → failed, with why it was not executed. */
+  markFailed(id: string, failure: string): Promise<boolean>;
   listPending(): Promise<readonly ApprovalRecord[]>;
   /** Marks every pending approval past its window expired; returns them. */
   expireDue(now: number): Promise<readonly ApprovalRecord[]>;

@@ -1,4 +1,4 @@
-import type { MarketInfo, Signal, TokenInfo, TriggerSource } from '@polybot/sdk';
+import type { MarketInfo, Signal, TriggerSource } from '@polybot/sdk';
 import type { Counter, Histogram } from 'prom-client';
 import type { EngineConfig } from '../config/types.js';
 import { describeError } from '../errors.js';
@@ -157,16 +157,29 @@ export class TradingEngine {
     const watched = new Set(
       (await this.deps.watchlist.activeFor(trade.tokenId, now)).map((entry) => entry.strategy),
     );
-    for (const strategy of this.deps.strategies.strategies()) {
-      await this.evaluateAndRoute(
-        strategy,
-        trade,
-        market,
-        token,
-        watched.has(strategy) ? 'watchlist' : trade.source,
-        now,
-      );
-    }
+    const book = this.deps.books.book(trade.tokenId);
+    // Each strategy has its own worker, so they are asked at once; their signals are then routed
+    // one after another, in configuration order, so order submission stays sequential.
+    const asked = await Promise.all(
+      this.deps.strategies.strategies().map(async (strategy) => {
+        const source: TriggerSource = watched.has(strategy) ? 'watchlist' : trade.source;
+        const ctx = buildStrategyContext({
+          strategy,
+          trade,
+          source,
+          market,
+          token,
+          book,
+          position: await this.deps.positions.openPosition(market.conditionId, strategy),
+          params: this.deps.strategies.paramsOf(strategy),
+          now,
+        });
+        return { strategy, source, outcome: await this.deps.strategies.evaluate(strategy, ctx) };
+      }),
+    );
+    this.observeStage('decision', trade);
+    for (const { strategy, source, outcome } of asked)
+      await this.route(strategy, outcome, trade, market, source, now);
   }
 
   private reject(reason: FilterReason, detail: string, trade: TradeEvent): void {
@@ -188,27 +201,14 @@ export class TradingEngine {
     }
   }
 
-  private async evaluateAndRoute(
+  private async route(
     strategy: string,
+    outcome: EvaluationOutcome,
     trade: TradeEvent,
     market: MarketInfo,
-    token: TokenInfo,
     source: TriggerSource,
     now: number,
   ): Promise<void> {
-    const ctx = buildStrategyContext({
-      strategy,
-      trade,
-      source,
-      market,
-      token,
-      book: this.deps.books.book(trade.tokenId),
-      position: await this.deps.positions.openPosition(market.conditionId, strategy),
-      params: this.deps.strategies.paramsOf(strategy),
-      now,
-    });
-    const outcome: EvaluationOutcome = await this.deps.strategies.evaluate(strategy, ctx);
-    this.observeStage('decision', trade);
     const base = {
       strategy,
       tokenId: trade.tokenId,

@@ -12,6 +12,10 @@ export const Tokens = {
   Clock: Symbol('Clock'),
   Health: Symbol('Health'),
   Alerts: Symbol('Alerts'),
+  EngineMetrics: Symbol('EngineMetrics'),
+  Progress: Symbol('Progress'),
+  DashboardData: Symbol('DashboardData'),
+  DashboardServer: Symbol('DashboardServer'),
 
   // Storage
   Database: Symbol('Database'),
@@ -36,6 +40,12 @@ export const Tokens = {
   BookStore: Symbol('BookStore'),
   TradeHelpers: Symbol('TradeHelpers'),
   TapeWriter: Symbol('TapeWriter'),
+  /** Where the catalogue stores markets (bound to a storage adapter by the composition root). */
+  MarketSink: Symbol('MarketSink'),
+  /** Where the feed appends trades and book updates for replay (bound to the batching tape writer). */
+  TapeSink: Symbol('TapeSink'),
+  SubscriptionBridge: Symbol('SubscriptionBridge'),
+  Ingestion: Symbol('Ingestion'),
 
   // Plugin host
   StrategyHost: Symbol('StrategyHost'),
@@ -48,6 +58,18 @@ export const Tokens = {
   ExecutionService: Symbol('ExecutionService'),
   RiskGate: Symbol('RiskGate'),
   BalanceManager: Symbol('BalanceManager'),
+  /** G5 check against the live book (bound to ingestion's TradeHelpers, which has verifyPrice). */
+  PriceVerifier: Symbol('PriceVerifier'),
+  /** Full-depth live books for execution (bound to execution's IngestionBookSource over the BookStore). */
+  BookSource: Symbol('BookSource'),
+  /** Tick size / min size / neg-risk by token for the paper venue (bound to the market catalogue). */
+  MarketRulesSource: Symbol('MarketRulesSource'),
+  /** Taker fee schedules by market (bound to execution's ClobFeeSchedules; optional). */
+  FeeSchedules: Symbol('FeeSchedules'),
+  /** Optional tuning of execution (timeouts, sync intervals); defaults apply when unbound. */
+  ExecutionOptions: Symbol('ExecutionOptions'),
+  /** Optional: how the live exchange loads its client and bounds its calls. */
+  LiveExchangeOptions: Symbol('LiveExchangeOptions'),
 } as const;
 
 export type TokenName = keyof typeof Tokens;

@@ -14,15 +14,17 @@ export class MetricsRegistry {
   }
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
-    const existing = this.registry.getSingleMetric(name);
-    if (existing) return existing as Counter<L>;
-    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
+    return (
+      this.existing<Counter<L>>(name, Counter, labelNames) ??
+      new Counter<L>({ name, help, labelNames, registers: [this.registry] })
+    );
   }
 
   gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
-    const existing = this.registry.getSingleMetric(name);
-    if (existing) return existing as Gauge<L>;
-    return new Gauge<L>({ name, help, labelNames, registers: [this.registry] });
+    return (
+      this.existing<Gauge<L>>(name, Gauge, labelNames) ??
+      new Gauge<L>({ name, help, labelNames, registers: [this.registry] })
+    );
   }
 
   histogram<L extends string>(
@@ -31,15 +33,38 @@ export class MetricsRegistry {
     labelNames: readonly L[] = [],
     buckets?: number[],
   ): Histogram<L> {
+    return (
+      this.existing<Histogram<L>>(name, Histogram, labelNames) ??
+      new Histogram<L>({
+        name,
+        help,
+        labelNames,
+        registers: [this.registry],
+        ...(buckets ? { buckets } : {}),
+      })
+    );
+  }
+
+  /**
+   * The metric already declared under `name`, after checking it is the same kind with the same
+   * labels in the same order (positional `.labels(a, b)` calls depend on it). Two areas that
+   * disagree fail at startup with both label lists, instead of at the first increment.
+   */
+  private existing<T>(
+    name: string,
+    kind: typeof Counter | typeof Gauge | typeof Histogram,
+    labelNames: readonly string[],
+  ): T | undefined {
     const existing = this.registry.getSingleMetric(name);
-    if (existing) return existing as Histogram<L>;
-    return new Histogram<L>({
-      name,
-      help,
-      labelNames,
-      registers: [this.registry],
-      ...(buckets ? { buckets } : {}),
-    });
+    if (!existing) return undefined;
+    if (!(existing instanceof kind))
+      throw new Error(`metric ${name} is already declared as another type (not a ${kind.name})`);
+    const declared = (existing as unknown as { labelNames?: readonly string[] }).labelNames ?? [];
+    if (declared.join(',') !== labelNames.join(','))
+      throw new Error(
+        `metric ${name} is already declared with labels [${declared.join(', ')}]; this declaration asks for [${labelNames.join(', ')}]`,
+      );
+    return existing as T;
   }
 
   /** Current value of a counter or gauge (summed over label sets matching `labels`); for tests and the summary API. */

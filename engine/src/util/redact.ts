@@ -4,7 +4,7 @@
  */
 
 const SECRET_KEY_PATTERN =
-  /(secret|passphrase|password|private[_-]?key|api[_-]?key|token|authorization|signature|^key$)/i;
+  /(secret|passphrase|password|private[_-]?key|api[_-]?key|token$|authorization|signature|^key$)/i;
 
 export function maskSecret(value: string): string {
   if (value.length === 0) return value;

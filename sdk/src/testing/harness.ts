@@ -1,5 +1,5 @@
 import type { StrategyContext } from '../context.js';
-import { type Signal, type SignalAction, validateSignal } from '../signal.js';
+import { type OrderType, type Signal, type SignalAction, validateSignal } from '../signal.js';
 import { isStrategy, type Strategy } from '../strategy.js';
 import { createContext, type ContextOverrides } from './context-builder.js';
 
@@ -15,17 +15,21 @@ export interface SignalExpectation {
   readonly price?: number;
   readonly size?: number;
   readonly notional?: number;
+  readonly orderType?: OrderType;
+  readonly watchForSeconds?: number;
   /** A substring or pattern the reason must contain. */
   readonly reason?: string | RegExp;
 }
+
+const COMPARED_FIELDS = ['price', 'size', 'notional', 'orderType', 'watchForSeconds'] as const;
 
 /** Throws with a readable message unless `signal` matches `expected`. Works with any test runner. */
 export function expectSignal(signal: Signal, expected: SignalExpectation): void {
   const problems: string[] = [];
   if (signal.action !== expected.action)
     problems.push(`action ${signal.action}, expected ${expected.action}`);
-  const order = signal as { price?: number; size?: number; notional?: number };
-  for (const key of ['price', 'size', 'notional'] as const) {
+  const order = signal as Partial<Record<(typeof COMPARED_FIELDS)[number], unknown>>;
+  for (const key of COMPARED_FIELDS) {
     if (expected[key] !== undefined && order[key] !== expected[key]) {
       problems.push(`${key} ${String(order[key])}, expected ${String(expected[key])}`);
     }
@@ -56,10 +60,14 @@ export class StrategyHarness<P = Record<string, unknown>> {
       throw new TypeError('StrategyHarness needs a strategy made with defineStrategy()');
   }
 
-  /** A context with the strategy's default params plus the harness params and the overrides. */
+  /**
+   * A context with the strategy's default params plus the harness params and the overrides.
+   * Params are deep-frozen, as in the engine, so a strategy that mutates them fails here first.
+   */
   context(overrides: ContextOverrides<P> = {}): StrategyContext<P> {
     const base = { ...(this.strategy.defaultParams ?? {}), ...this.params } as Partial<P>;
-    return createContext<P>({ strategy: this.strategy.name, ...overrides }, base);
+    const ctx = createContext<P>({ strategy: this.strategy.name, ...overrides }, base);
+    return { ...ctx, params: deepFreeze(structuredClone(ctx.params)) };
   }
 
   /** Evaluates one context (or overrides for one) and returns the validated signal. */
@@ -87,6 +95,14 @@ export class StrategyHarness<P = Record<string, unknown>> {
     if (this.started) await this.strategy.onStop?.();
     this.started = false;
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 function isFullContext<P>(input: StrategyContext<P> | ContextOverrides<P>): input is StrategyContext<P> {

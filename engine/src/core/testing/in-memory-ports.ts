@@ -152,15 +152,23 @@ export class ArrayApprovals implements ApprovalStore {
     return this.records.find((r) => r.id === id) ?? null;
   }
 
-  async transition(
-    id: string,
-    from: ApprovalRecord['status'],
-    to: ApprovalRecord['status'],
-  ): Promise<boolean> {
+  private move(id: string, from: ApprovalRecord['status'], to: ApprovalRecord['status']): boolean {
     const index = this.records.findIndex((r) => r.id === id && r.status === from);
     if (index < 0) return false;
     this.records[index] = { ...(this.records[index] as ApprovalRecord), status: to };
     return true;
+  }
+
+  async decide(id: string, decision: 'approved' | 'rejected'): Promise<boolean> {
+    return this.move(id, 'pending', decision);
+  }
+
+  async markExecuted(id: string): Promise<boolean> {
+    return this.move(id, 'approved', 'executed');
+  }
+
+  async markFailed(id: string): Promise<boolean> {
+    return this.move(id, 'approved', 'failed');
   }
 
   async listPending(): Promise<readonly ApprovalRecord[]> {
@@ -169,7 +177,7 @@ export class ArrayApprovals implements ApprovalStore {
 
   async expireDue(now: number): Promise<readonly ApprovalRecord[]> {
     const due = this.records.filter((r) => r.status === 'pending' && r.expiresAt < now);
-    for (const r of due) await this.transition(r.id, 'pending', 'expired');
+    for (const r of due) this.move(r.id, 'pending', 'expired');
     return due;
   }
 }
