@@ -35,6 +35,7 @@ export {
   silentProgress,
   processSecrets,
   summarizeEngineMetrics,
+  histogramSummary,
   type Logger,
   type LogLevel,
   type Alert,

@@ -38,7 +38,7 @@ import { CatalogMarketLookup } from './market-lookup.js';
 import {
   BatchedDecisionLog,
   StoredApprovals,
-  StoredPositions,
+  ExecutionPositions,
   StoredTriggers,
   StoredWatchlist,
 } from './storage-ports.js';
@@ -70,6 +70,7 @@ export class Application {
   readonly approvals: ApprovalService | null;
   readonly alerts: AlertSink;
   private readonly decisions: BatchedDecisionLog;
+  private readonly triggers: StoredTriggers;
   private readonly poller: TradePoller;
   private readonly databaseWatch: DatabaseWatch;
   private readonly disposers: (() => void)[] = [];
@@ -119,6 +120,7 @@ export class Application {
         })
       : null;
     const books = c.resolve<BookStore>(Tokens.BookStore);
+    this.triggers = new StoredTriggers(c.resolve(Tokens.TriggerRepository));
     this.engine = new TradingEngine({
       config,
       markets: new CatalogMarketLookup(
@@ -126,8 +128,8 @@ export class Application {
         c.resolve<MarketRepositoryApi>(Tokens.MarketRepository),
       ),
       books: { book: (tokenId) => (books.isSynced(tokenId) ? books.view(tokenId) : null) },
-      positions: new StoredPositions(c.resolve(Tokens.PositionRepository)),
-      triggers: new StoredTriggers(c.resolve(Tokens.TriggerRepository)),
+      positions: new ExecutionPositions(execution),
+      triggers: this.triggers,
       strategies: new HostedStrategies(this.strategyHost),
       executor: execution,
       decisions: this.decisions,
@@ -254,6 +256,7 @@ export class Application {
         config.mode === 'live' ? 'connecting to the CLOB (live)' : 'paper trading (dry-run)',
       );
       const reconcile = await this.execution.start();
+      await this.triggers.warm(config.risk.priceThreshold);
       logger.info('execution ready', { mode: config.mode, ...reconcile });
       this.wireFeed(this.ingestion.feed);
       progress.step('markets', `syncing up to ${config.ingestion.startupMarketLimit} markets`);

@@ -19,26 +19,61 @@ import type {
   DecisionInput,
   DecisionRepositoryApi,
   PositionRepositoryApi,
+  PositionRow,
   TriggerRepositoryApi,
   WatchlistRepositoryApi,
 } from '../storage/index.js';
 
 /** Core's ports over the storage repositories: translation only, no logic of their own. */
 
+/**
+ * G2 through the trigger table, answered from memory on the hot path. `warm(threshold)` loads
+ * every trigger once; after that a token or condition this engine has not seen trigger is
+ * free, and only `recordTrigger` goes to the database — where the table's unique constraint
+ * decides races with another engine on the same database. Without warming, each token and
+ * condition is looked up in the table once.
+ */
 export class StoredTriggers implements TriggerGate {
+  private readonly triggered = new Set<string>();
+  private readonly clear = new Set<string>();
+  private readonly warmed = new Set<number>();
+
   constructor(private readonly repository: TriggerRepositoryApi) {}
 
-  shouldTrigger(tokenId: string, conditionId: string, threshold: number): Promise<boolean> {
-    return this.repository.shouldTrigger(tokenId, conditionId, threshold);
+  async warm(threshold: number): Promise<void> {
+    const listed = await this.repository.listTriggered(threshold);
+    for (const tokenId of listed.tokenIds) this.triggered.add(`t|${threshold}|${tokenId}`);
+    for (const conditionId of listed.conditionIds) this.triggered.add(`c|${threshold}|${conditionId}`);
+    this.warmed.add(threshold);
   }
 
-  recordTrigger(trigger: {
+  async shouldTrigger(tokenId: string, conditionId: string, threshold: number): Promise<boolean> {
+    const token = `t|${threshold}|${tokenId}`;
+    const condition = `c|${threshold}|${conditionId}`;
+    if (this.triggered.has(token) || this.triggered.has(condition)) return false;
+    if (this.warmed.has(threshold) || (this.clear.has(token) && this.clear.has(condition))) return true;
+    const should = await this.repository.shouldTrigger(tokenId, conditionId, threshold);
+    if (should) {
+      this.clear.add(token);
+      this.clear.add(condition);
+    } else {
+      this.triggered.add(token);
+      this.triggered.add(condition);
+    }
+    return should;
+  }
+
+  async recordTrigger(trigger: {
     tokenId: string;
     conditionId: string;
     threshold: number;
     strategy: string;
   }): Promise<boolean> {
-    return this.repository.recordTrigger(trigger);
+    const recorded = await this.repository.recordTrigger(trigger);
+    // Recorded by us or refused because someone else holds it: either way it has triggered now.
+    this.triggered.add(`t|${trigger.threshold}|${trigger.tokenId}`);
+    this.triggered.add(`c|${trigger.threshold}|${trigger.conditionId}`);
+    return recorded;
   }
 }
 
@@ -47,25 +82,51 @@ export class StoredPositions implements PositionLookup {
 
   async openPosition(conditionId: string, strategy: string): Promise<PositionView | null> {
     const row = await this.repository.getOpenByCondition(conditionId);
-    if (row === null || row.strategy !== strategy) return null;
-    return {
-      tokenId: row.tokenId,
-      size: Number(row.size),
-      averagePrice: Number(row.averagePrice),
-      openedAt: row.openedAt.getTime(),
-    };
+    return row === null || row.strategy !== strategy ? null : toPositionView(row);
   }
 }
 
+function toPositionView(row: PositionRow): PositionView {
+  return {
+    tokenId: row.tokenId,
+    size: Number(row.size),
+    averagePrice: Number(row.averagePrice),
+    openedAt: row.openedAt.getTime(),
+  };
+}
+
+/** Positions as execution holds them in memory (it rehydrates them from storage at start). */
+export class ExecutionPositions implements PositionLookup {
+  constructor(private readonly execution: { openPositions(): readonly PositionRow[] }) {}
+
+  async openPosition(conditionId: string, strategy: string): Promise<PositionView | null> {
+    const row = this.execution.openPositions().find((p) => p.conditionId === conditionId);
+    return row === undefined || row.strategy !== strategy ? null : toPositionView(row);
+  }
+}
+
+/**
+ * The watchlist, kept in memory on top of its table: every trade event asks whether its token
+ * is watched, so the answer must not cost a database round trip. Loaded once on first use;
+ * every change goes to the table first, then to memory.
+ */
 export class StoredWatchlist implements WatchlistStore {
+  private entries: Map<string, WatchEntry[]> | null = null;
+  private loading: Promise<Map<string, WatchEntry[]>> | null = null;
+
   constructor(private readonly repository: WatchlistRepositoryApi) {}
 
   async add(entry: WatchEntry): Promise<void> {
     await this.repository.add(entry);
+    const entries = await this.load();
+    const list = (entries.get(entry.tokenId) ?? []).filter((e) => e.strategy !== entry.strategy);
+    list.push(entry);
+    entries.set(entry.tokenId, list);
   }
 
   async activeFor(tokenId: string, now: number): Promise<readonly WatchEntry[]> {
-    return (await this.repository.listActive(now)).filter((row) => row.tokenId === tokenId).map(toWatchEntry);
+    const list = (this.entries ?? (await this.load())).get(tokenId);
+    return list === undefined ? [] : list.filter((entry) => entry.expiresAt > now);
   }
 
   async resolve(
@@ -75,14 +136,40 @@ export class StoredWatchlist implements WatchlistStore {
   ): Promise<void> {
     const row = await this.repository.getActive(tokenId, strategy);
     if (row !== null) await this.repository.setStatus(row.id, status === 'dropped' ? 'removed' : status);
+    const entries = await this.load();
+    const remaining = (entries.get(tokenId) ?? []).filter((entry) => entry.strategy !== strategy);
+    if (remaining.length === 0) entries.delete(tokenId);
+    else entries.set(tokenId, remaining);
   }
 
-  expireDue(now: number): Promise<number> {
-    return this.repository.expireDue(now);
+  async expireDue(now: number): Promise<number> {
+    const expired = await this.repository.expireDue(now);
+    const entries = await this.load();
+    for (const [tokenId, list] of entries) {
+      const live = list.filter((entry) => entry.expiresAt > now);
+      if (live.length === 0) entries.delete(tokenId);
+      else entries.set(tokenId, live);
+    }
+    return expired;
   }
 
   async watchedTokens(now: number): Promise<readonly string[]> {
-    return [...new Set((await this.repository.listActive(now)).map((row) => row.tokenId))];
+    const entries = await this.load();
+    return [...entries]
+      .filter(([, list]) => list.some((entry) => entry.expiresAt > now))
+      .map(([tokenId]) => tokenId);
+  }
+
+  private load(): Promise<Map<string, WatchEntry[]>> {
+    if (this.entries !== null) return Promise.resolve(this.entries);
+    this.loading ??= this.repository.listActive().then((rows) => {
+      const entries = new Map<string, WatchEntry[]>();
+      for (const row of rows)
+        entries.set(row.tokenId, [...(entries.get(row.tokenId) ?? []), toWatchEntry(row)]);
+      this.entries = entries;
+      return entries;
+    });
+    return this.loading;
   }
 }
 
@@ -185,23 +272,25 @@ function toApprovalRecord(row: ApprovalRow): ApprovalRecord {
 
 /**
  * The decision log is written from the hot path, so records are buffered and stored in
- * multi-row batches. A failed batch is kept and retried with the next one; past a bound the
- * oldest are dropped and counted, so a database outage cannot grow memory without limit.
+ * multi-row batches. A failed batch is kept and retried (after `retryMs`, or with the next
+ * write); past a bound the oldest are dropped and counted, so a database outage cannot grow
+ * memory without limit.
  */
 export class BatchedDecisionLog implements DecisionLog {
   private buffer: DecisionInput[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  private closed = false;
+  private readonly options: { flushMs: number; maxBuffered: number; retryMs: number };
   dropped = 0;
 
   constructor(
     private readonly repository: DecisionRepositoryApi,
     private readonly logger: Logger,
-    private readonly options: { flushMs: number; maxBuffered: number } = {
-      flushMs: 250,
-      maxBuffered: 50_000,
-    },
-  ) {}
+    options: { flushMs?: number; maxBuffered?: number; retryMs?: number } = {},
+  ) {
+    this.options = { flushMs: 250, maxBuffered: 50_000, retryMs: 2_000, ...options };
+  }
 
   record(decision: DecisionRecord): void {
     this.buffer.push({
@@ -225,13 +314,7 @@ export class BatchedDecisionLog implements DecisionLog {
       this.buffer.splice(0, excess);
       this.dropped += excess;
     }
-    if (this.timer === null) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        void this.flush().catch(() => undefined);
-      }, this.options.flushMs);
-      this.timer.unref();
-    }
+    this.schedule(this.options.flushMs);
   }
 
   get pending(): number {
@@ -240,7 +323,9 @@ export class BatchedDecisionLog implements DecisionLog {
 
   /** Writes everything buffered; on failure the rows stay buffered and the error is rethrown. */
   async flush(): Promise<void> {
-    while (this.flushing !== null) await this.flushing;
+    // A write in flight is waited out, not inherited: if it failed, its rows are back in the
+    // buffer and this call makes its own attempt (close() must not give up on another's error).
+    while (this.flushing !== null) await this.flushing.catch(() => undefined);
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
@@ -262,8 +347,21 @@ export class BatchedDecisionLog implements DecisionLog {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     await this.flush();
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      // Retried on a timer of its own: after an outage, quiet markets must not leave rows unwritten.
+      void this.flush().catch(() => {
+        if (!this.closed) this.schedule(this.options.retryMs);
+      });
+    }, delayMs);
+    this.timer.unref();
   }
 }

@@ -268,6 +268,23 @@ describe('TradingEngine', () => {
     expect(engine.currentState).to.equal('stopped');
   });
 
+  it('counts a submission that throws and keeps processing later events', async () => {
+    let calls = 0;
+    executor.submit = async (request) => {
+      calls += 1;
+      if (calls === 1) throw new Error('execution stopped');
+      executor.orders.push(request);
+      return { accepted: true };
+    };
+    markets.add(market({ conditionId: '0xc2' }), [{ tokenId: 'other', outcome: 'Yes' }]);
+    const engine = engineWith(new ScriptedStrategies({ s1: () => ok(buy('go')) }));
+    engine.onTrade(trade());
+    engine.onTrade(trade({ tokenId: 'other' }));
+    await engine.idle();
+    expect(executor.orders.map((o) => o.tokenId)).to.deep.equal(['other']);
+    expect(await metrics.value('polybot_order_submit_failures_total')).to.equal(1);
+  });
+
   it('logs but survives an execution refusal', async () => {
     executor.outcome = { accepted: false, reason: 'G5: book at 0.05' };
     const engine = engineWith(new ScriptedStrategies({ s1: () => ok(buy('go', { price: 0.96, size: 10 })) }));

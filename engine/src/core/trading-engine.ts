@@ -60,6 +60,8 @@ export class TradingEngine {
   private readonly strategyFailures: Counter<'strategy' | 'kind'>;
   private readonly skipped: Counter<'reason'>;
   private readonly stageLatency: Histogram<'stage'>;
+  private readonly submitFailures: Counter;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly deps: TradingEngineDeps) {
     this.log = deps.logger.child({ component: 'core' });
@@ -81,6 +83,10 @@ export class TradingEngine {
       'Latency from trade receipt to each stage (decision, order)',
       ['stage'],
       LATENCY_BUCKETS,
+    );
+    this.submitFailures = m.counter(
+      'polybot_order_submit_failures_total',
+      'Order submissions that threw in execution',
     );
     this.queue = new EventQueue<TradeEvent>(
       (event) => this.process(event),
@@ -128,12 +134,14 @@ export class TradingEngine {
   /** Waits until every queued event has been processed. */
   async idle(): Promise<void> {
     await this.queue.idle();
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   /** Graceful stop: no new events, the ones in hand are finished. */
   async stop(): Promise<void> {
     this.state = 'stopped';
     await this.queue.close();
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   private async process(event: TradeEvent): Promise<void> {
@@ -312,15 +320,33 @@ export class TradingEngine {
       await this.deps.approvals.request(order);
       return;
     }
-    const outcome = await this.deps.executor.submit(order);
-    this.observeStage('order', trade);
-    if (!outcome.accepted) {
-      this.log.info('order not placed', {
-        strategy: order.strategy,
-        tokenId: order.tokenId,
-        reason: outcome.reason,
+    // Execution runs its own sequential submission queue; core hands the order over and moves on
+    // to the next event instead of waiting for the venue's answer. Stop and idle() still wait
+    // for every order handed over, so nothing is left half-done.
+    const submitted = this.deps.executor
+      .submit(order)
+      .then((outcome) => {
+        this.observeStage('order', trade);
+        if (!outcome.accepted) {
+          this.log.info('order not placed', {
+            strategy: order.strategy,
+            tokenId: order.tokenId,
+            reason: outcome.reason,
+          });
+        }
+      })
+      .catch((error: unknown) => {
+        this.submitFailures.inc();
+        this.log.error('order submission failed', {
+          strategy: order.strategy,
+          tokenId: order.tokenId,
+          error: describeError(error),
+        });
+      })
+      .finally(() => {
+        this.inFlight.delete(submitted);
       });
-    }
+    this.inFlight.add(submitted);
   }
 
   private observeStage(stage: 'decision' | 'order', trade: TradeEvent): void {

@@ -282,6 +282,8 @@ export interface TriggerRepositoryApi {
   /** Records the trigger; false (not an error) when another writer already holds this token/condition at this threshold. */
   recordTrigger(trigger: TriggerInput, tx?: Queryable): Promise<boolean>;
   listByCondition(conditionId: string): Promise<TriggerRow[]>;
+  /** Every token and condition that triggered at this threshold: to warm an in-memory G2 check at start. */
+  listTriggered(threshold: DecimalInput): Promise<{ tokenIds: string[]; conditionIds: string[] }>;
 }
 
 // ---------------------------------------------------------------- orders

@@ -3,5 +3,12 @@
  * or a deployment's own): a fresh, migrated PostgreSQL database per suite, and in-memory
  * stand-ins for core's ports. Never used by the engine itself.
  */
-export { createTestDatabase, testBackends, testDatabaseUrl } from '../storage/testing/index.js';
+export {
+  createTestDatabase,
+  testBackends,
+  testDatabaseUrl,
+  DEFAULT_TEST_DATABASE_URL,
+  type CreateTestDatabaseOptions,
+  type TestDatabase,
+} from '../storage/testing/index.js';
 export * from '../core/testing/in-memory-ports.js';

@@ -34,6 +34,16 @@ for (const backend of testBackends()) {
       expect(await triggers.listByCondition(conditionId)).to.have.length(1);
     });
 
+    it('lists every token and condition triggered at a threshold, for warming a cache', async () => {
+      const conditionId = uid('cond');
+      const tokenId = `${conditionId}-yes`;
+      await triggers.recordTrigger({ tokenId, conditionId, threshold: '0.97', strategy: 's' });
+      const listed = await triggers.listTriggered('0.970');
+      expect(listed.tokenIds).to.include(tokenId);
+      expect(listed.conditionIds).to.include(conditionId);
+      expect((await triggers.listTriggered('0.5')).tokenIds).to.not.include(tokenId);
+    });
+
     it('treats thresholds as numbers (0.95 = 0.950) and keeps other thresholds apart', async () => {
       const conditionId = uid('cond');
       const tokenId = `${conditionId}-yes`;

@@ -55,6 +55,14 @@ export class TriggerRepository implements TriggerRepositoryApi {
     return row !== null;
   }
 
+  async listTriggered(threshold: DecimalInput): Promise<{ tokenIds: string[]; conditionIds: string[] }> {
+    const rows = await this.database.db.manyOrNone<{ tokenId: string; conditionId: string }>(
+      `SELECT token_id AS "tokenId", condition_id AS "conditionId" FROM triggers WHERE threshold = $1::numeric`,
+      [toDecimal(threshold, 'trigger threshold')],
+    );
+    return { tokenIds: rows.map((r) => r.tokenId), conditionIds: rows.map((r) => r.conditionId) };
+  }
+
   listByCondition(conditionId: string): Promise<TriggerRow[]> {
     return this.database.db.manyOrNone<TriggerRow>(
       `SELECT ${TRIGGER_COLUMNS} FROM triggers WHERE condition_id = $1 ORDER BY created_at, id`,
