@@ -45,14 +45,7 @@ export class StoredDashboardData implements DashboardDataSource {
       ...(state === undefined ? {} : { state }),
       limit: query.limit,
     });
-    return rows.map((row) => {
-      const {
-        signedOrder: _signed,
-        rawResponse: _raw,
-        ...visible
-      } = row as typeof row & { signedOrder?: unknown; rawResponse?: unknown };
-      return record(visible);
-    });
+    return rows.map(({ signedPayload: _signed, venueResponse: _raw, ...visible }) => record(visible));
   }
 
   async watchlist(): Promise<readonly ApiRecord[]> {
@@ -75,8 +68,11 @@ export class StoredDashboardData implements DashboardDataSource {
     } else {
       const outcome = await this.deps.approvals.approve(id, 'dashboard');
       if (!outcome.executed) {
+        // Only an approval this decision moved to `failed` (price re-check or risk refused it) was
+        // accepted; anything else — expired meanwhile, decided before — is a conflict.
         const now = await this.deps.approvalRows.get(Number(id));
-        if (now === null || now.status === row.status) return { result: 'conflict', reason: outcome.reason };
+        if (row.status !== 'pending' || now?.status !== 'failed')
+          return { result: 'conflict', reason: outcome.reason };
       }
     }
     const updated = await this.deps.approvalRows.get(Number(id));

@@ -11,11 +11,15 @@ export class DatabaseWatch {
   private timer: NodeJS.Timeout | null = null;
   private lost = false;
   private probing = false;
+  /** A ping that has not settled yet; a hung one is shared by later probes instead of piling up. */
+  private inFlight: Promise<unknown> | null = null;
 
   constructor(
     private readonly database: Pick<Database, 'ping'>,
     private readonly handlers: { onLost(reason: string): void; onRestored(): void; logger: Logger },
     private readonly intervalMs = 2_000,
+    /** A ping unanswered this long counts as lost: a half-open connection can hang without erroring. */
+    private readonly timeoutMs = 5_000,
   ) {}
 
   get isLost(): boolean {
@@ -26,8 +30,20 @@ export class DatabaseWatch {
   async probe(): Promise<void> {
     if (this.probing) return;
     this.probing = true;
+    let deadline: NodeJS.Timeout | undefined;
     try {
-      await this.database.ping();
+      this.inFlight ??= this.database.ping().finally(() => {
+        this.inFlight = null;
+      });
+      await Promise.race([
+        this.inFlight,
+        new Promise((_, reject) => {
+          deadline = setTimeout(
+            () => reject(new Error(`the database did not answer a ping within ${this.timeoutMs} ms`)),
+            this.timeoutMs,
+          );
+        }),
+      ]);
       if (this.lost) {
         this.lost = false;
         this.handlers.logger.info('database reachable again');
@@ -42,6 +58,7 @@ export class DatabaseWatch {
         this.handlers.onLost(describeError(error));
       }
     } finally {
+      clearTimeout(deadline);
       this.probing = false;
     }
   }

@@ -162,13 +162,22 @@ export class StoredWatchlist implements WatchlistStore {
 
   private load(): Promise<Map<string, WatchEntry[]>> {
     if (this.entries !== null) return Promise.resolve(this.entries);
-    this.loading ??= this.repository.listActive().then((rows) => {
-      const entries = new Map<string, WatchEntry[]>();
-      for (const row of rows)
-        entries.set(row.tokenId, [...(entries.get(row.tokenId) ?? []), toWatchEntry(row)]);
-      this.entries = entries;
-      return entries;
-    });
+    // Every active row, whatever its expiry: `now` is the engine clock's to judge (replays run behind
+    // the wall clock), and the periodic expireDue sweep retires them.
+    this.loading ??= this.repository.listActive(0).then(
+      (rows) => {
+        const entries = new Map<string, WatchEntry[]>();
+        for (const row of rows)
+          entries.set(row.tokenId, [...(entries.get(row.tokenId) ?? []), toWatchEntry(row)]);
+        this.entries = entries;
+        return entries;
+      },
+      (error: unknown) => {
+        // Not remembered: the next call (once the database answers again) loads afresh.
+        this.loading = null;
+        throw error;
+      },
+    );
     return this.loading;
   }
 }

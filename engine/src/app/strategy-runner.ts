@@ -1,6 +1,6 @@
 import type { StrategyContext } from '@polybot/sdk';
 import type { EvaluationOutcome, StrategyRunner } from '../core/index.js';
-import type { EvaluationResult, StrategyHost } from '../plugins/index.js';
+import { StrategyUnavailableError, type EvaluationResult, type StrategyHost } from '../plugins/index.js';
 
 /** Maps the plugin host's detailed results onto what core acts on. */
 export function toEvaluationOutcome(result: EvaluationResult): EvaluationOutcome {
@@ -36,6 +36,13 @@ export class HostedStrategies implements StrategyRunner {
   async evaluate(strategy: string, ctx: StrategyContext): Promise<EvaluationOutcome> {
     // The runtime owns `strategy` and `params` (sent once at start); only market data crosses per call.
     const { strategy: _name, params: _params, ...input } = ctx;
-    return toEvaluationOutcome(await this.host.evaluate(strategy, input));
+    try {
+      return toEvaluationOutcome(await this.host.evaluate(strategy, input));
+    } catch (error) {
+      // A name the host does not know is a skipped market for core, not a failed event.
+      if (error instanceof StrategyUnavailableError)
+        return { ok: false, kind: 'unavailable', error: error.message, durationMs: 0 };
+      throw error;
+    }
   }
 }
