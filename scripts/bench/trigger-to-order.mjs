@@ -2,7 +2,7 @@
 // the signed order being handed to the venue, through the whole engine (ingestion → hard
 // filters → strategy worker → risk and G5 checks → intent persisted in PostgreSQL → send), under
 // a steady stream of 1,000 trade events per second of which a few qualify. The venue is the
-// bundled simulator in live mode; its own response time is excluded by stamping the order when
+// bundled simulator (in a worker thread of its own) in live mode; its own response time is excluded by stamping the order when
 // the engine calls `placeOrder`. Baseline, measured in the same run: the same decision and
 // signing done in-process with no queue, worker, database or network (the CPU floor).
 //
@@ -11,7 +11,7 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Simulator } from '@polybot/simulator';
+import { Worker } from 'node:worker_threads';
 import highProbYes from '@polybot/strategy-high-prob-yes';
 import { createContext } from '@polybot/sdk/testing';
 import { Wallet } from 'ethers';
@@ -88,34 +88,39 @@ async function baseline(samples) {
 }
 
 // ---------------------------------------------------------------- the engine
+function venueWorker() {
+  const worker = new Worker(new URL('./lib/venue-worker.mjs', import.meta.url));
+  let next = 0;
+  const pending = new Map();
+  worker.on('message', ({ id, ok, result, error }) => {
+    const waiter = pending.get(id);
+    pending.delete(id);
+    if (ok) waiter.resolve(result);
+    else waiter.reject(new Error(error));
+  });
+  return {
+    call: (command) =>
+      new Promise((resolve, reject) => {
+        next += 1;
+        pending.set(next, { resolve, reject });
+        worker.postMessage({ id: next, command });
+      }),
+    terminate: () => worker.terminate(),
+  };
+}
+
 async function engineRun() {
-  const sim = await Simulator.start({ seed: 11, marketCount: 600 });
+  const venue = venueWorker();
+  const { urls, qualifying, noise, creds } = await venue.call({
+    type: 'start',
+    options: { seed: 11, marketCount: 600 },
+    qualifying: QUALIFYING,
+    address: ADDRESS,
+  });
   const testDb = await createTestDatabase({ backend: 'postgres' });
-  const end = Date.now() + 30 * 24 * 3_600_000;
-  const qualifying = [];
-  for (let i = 0; i < QUALIFYING; i += 1) {
-    const m = sim.scenario.createMarket({
-      question: `Benchmark market ${i}: will it resolve Yes?`,
-      category: 'bench',
-      endDate: end,
-      book: { bids: [{ price: 0.95, size: 5000 }], asks: [{ price: 0.96, size: 5000 }] },
-    });
-    qualifying.push(m.tokenIds[0]);
-  }
-  const noise = sim.scenario
-    .markets()
-    .filter((m) => !m.question.startsWith('Benchmark'))
-    .flatMap((m) => m.tokenIds);
-  sim.scenario.setBalance(ADDRESS, 1_000_000);
-  const creds = sim.scenario.createApiKey(ADDRESS);
   const config = testConfig({
     mode: 'live',
-    polymarket: {
-      clobUrl: sim.urls.clob,
-      wsUrl: sim.urls.ws,
-      gammaUrl: sim.urls.gamma,
-      dataUrl: sim.urls.data,
-    },
+    polymarket: { clobUrl: urls.clob, wsUrl: urls.ws, gammaUrl: urls.gamma, dataUrl: urls.data },
     ingestion: { startupMarketLimit: 5000, maxAssetsPerConnection: 500 },
     risk: { maxPositions: 100_000, minBalanceReserve: 0 },
     dashboard: { enabled: false },
@@ -167,51 +172,19 @@ async function engineRun() {
   });
   // Let every shard subscribe and take its snapshot before the stream starts.
   await new Promise((resolve) => setTimeout(resolve, 1500));
-
-  // A steady stream: every millisecond-slot prints one trade; qualifying tokens are spread
-  // evenly through it, the rest are noise prints the strategy ignores or the filters reject.
-  const total = SECONDS * RATE;
-  const every = Math.max(1, Math.floor(total / QUALIFYING));
-  let printed = 0;
-  let q = 0;
-  const started = performance.now();
-  await new Promise((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * RATE));
-      while (printed < due) {
-        if (printed % every === 0 && q < qualifying.length) {
-          sim.scenario.printTrade({ tokenId: qualifying[q], price: 0.96, size: 100, side: 'BUY' });
-          q += 1;
-        } else {
-          const token = noise[printed % noise.length];
-          sim.scenario.printTrade({
-            tokenId: token,
-            price: 0.2 + (printed % 60) / 100,
-            size: 80,
-            side: 'SELL',
-          });
-        }
-        printed += 1;
-      }
-      if (printed >= total) resolve();
-      else setTimeout(tick, 1);
-    };
-    tick();
-  });
-  const streamSeconds = (performance.now() - started) / 1000;
+  const stream = await venue.call({ type: 'stream', seconds: SECONDS, rate: RATE, qualifying, noise });
   const deadline = Date.now() + 15_000;
-  while (sentAt.size < q && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  while (sentAt.size < stream.qualifyingPrinted && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   await app.engine.idle();
   const latencies = [];
-  for (const token of qualifying.slice(0, q)) {
+  for (const token of qualifying.slice(0, stream.qualifyingPrinted)) {
     const t0 = receivedAt.get(token);
     const t1 = sentAt.get(token);
     if (t0 !== undefined && t1 !== undefined) latencies.push(t1 - t0);
   }
   const eventsIn = await metrics.value('polybot_events_in_total');
-  const accepted = sim.scenario
-    .receivedOrders()
-    .filter((o) => o.verdict === undefined || o.verdict === 'accepted' || o.accepted === true).length;
+  const accepted = await venue.call({ type: 'received' });
   const stages = {};
   for (const [name, labels] of [
     ['polybot_event_queue_wait_seconds', {}],
@@ -225,13 +198,14 @@ async function engineRun() {
   }
   await app.stop();
   await testDb.dispose();
-  await sim.stop();
+  await venue.call({ type: 'stop' });
+  await venue.terminate();
   return {
     latencies: latencies.sort((a, b) => a - b),
-    printed,
-    qualifyingPrinted: q,
+    printed: stream.printed,
+    qualifyingPrinted: stream.qualifyingPrinted,
     ordersSent: sentAt.size,
-    streamSeconds,
+    streamSeconds: stream.seconds,
     eventsIn,
     accepted,
     stages,
