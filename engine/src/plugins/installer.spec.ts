@@ -64,7 +64,9 @@ describe('plugin installer', () => {
     for (const [spec, pattern] of [
       ['Not Valid!', /not a valid npm package name/],
       ['./missing.tgz', /does not exist/],
+      ['./not-a-package', /cannot read its package.json/],
     ] as const) {
+      mkdirSync(join(root, 'not-a-package'), { recursive: true });
       let failure: unknown;
       try {
         await installPlugin(spec, { dir: join(root, 'plugins'), cwd: root, npm: '/bin/false' });

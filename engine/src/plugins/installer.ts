@@ -117,9 +117,19 @@ function packageNameOf(spec: string, cwd: string): string {
     const path = isAbsolute(spec) ? spec : resolve(cwd, spec.replace(/^file:/, ''));
     if (!existsSync(path))
       throw new PluginLoadError(spec, 'install', `${path} does not exist`, 'check the path');
-    const pkg = statSync(path).isDirectory()
-      ? (JSON.parse(readFileSync(join(path, 'package.json'), 'utf8')) as Record<string, unknown>)
-      : readTarballManifest(path);
+    let pkg: Record<string, unknown>;
+    try {
+      pkg = statSync(path).isDirectory()
+        ? (JSON.parse(readFileSync(join(path, 'package.json'), 'utf8')) as Record<string, unknown>)
+        : readTarballManifest(path);
+    } catch (error) {
+      throw new PluginLoadError(
+        spec,
+        'install',
+        `cannot read its package.json: ${error instanceof Error ? error.message : String(error)}`,
+        'point at a strategy package folder (with package.json) or a packed .tgz',
+      );
+    }
     if (typeof pkg['name'] !== 'string')
       throw new PluginLoadError(
         spec,
