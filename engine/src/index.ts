@@ -1,3 +1,6 @@
+// tsyringe needs the Reflect polyfill before any injectable class loads: `import 'polybot'` must
+// work without the consumer knowing the engine uses it.
+import 'reflect-metadata';
 export { Tokens } from './di/tokens.js';
 export * from './plugins/index.js';
 export {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import {
   LiveExchange,
+  LiveModeError,
   MetricsRegistry,
   VenueRejectedError,
   createSilentLogger,
@@ -9,9 +10,8 @@ import {
   type ClobModule,
   type PreparedOrder,
 } from 'polybot';
-import { LiveModeError } from '../../../engine/dist/errors.js';
 import { OUR_ADDRESS, createVenueWorld, sharedDatabase, type VenueWorld } from './support.js';
-import type { TestDatabase } from '../../../engine/dist/storage/testing/index.js';
+import type { TestDatabase } from 'polybot/testing';
 
 async function connectError(exchange: LiveExchange): Promise<LiveModeError> {
   try {

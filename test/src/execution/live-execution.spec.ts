@@ -8,7 +8,7 @@ import {
   type ExecutionRequest,
   type PreparedOrder,
 } from 'polybot';
-import type { TestDatabase } from '../../../engine/dist/storage/testing/index.js';
+import type { TestDatabase } from 'polybot/testing';
 import {
   OTHER_ADDRESS,
   OTHER_KEY,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { ExecutionRequest } from 'polybot';
-import type { TestDatabase } from '../../../engine/dist/storage/testing/index.js';
+import type { TestDatabase } from 'polybot/testing';
 import { createVenueWorld, sharedDatabase, type VenueWorld } from './support.js';
 
 function buy(

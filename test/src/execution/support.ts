@@ -4,44 +4,43 @@
  * the simulator's REST book), and execution's LiveExchange / PaperExchange / ExecutionService —
  * built by hand the way the composition root builds them.
  *
- * Storage, its test database helper and the ingestion classes are not exported by the `polybot`
- * package (yet); they are imported from the engine's build output here, in one place.
+ * Everything comes from the `polybot` package's public surface (`polybot`, `polybot/testing`),
+ * as a deployment's own integration tests would import it.
  */
 import { Simulator, type ApiCreds, type CreateMarketSpec } from '@polybot/simulator';
 import {
+  BookStore,
+  ClobPublicClient,
+  DataApiClient,
   ExecutionService,
+  GammaClient,
+  HttpClient,
   LiveExchange,
+  ManualClock,
+  MarketCatalog,
   MetricsRegistry,
   PaperExchange,
   StoredMarketRules,
   ClobFeeSchedules,
   IngestionBookSource,
+  TradeHelpers,
   createSilentLogger,
+  storage,
   testConfig,
   type EngineConfig,
   type Exchange,
   type ExecutionOptions,
   type LiveExchangeOptions,
+  type Secrets,
 } from 'polybot';
-import {
-  BalanceRepository,
-  FillRepository,
-  MarketRepository,
-  OrderRepository,
-  PositionRepository,
-} from '../../../engine/dist/storage/index.js';
-import { createTestDatabase, type TestDatabase } from '../../../engine/dist/storage/testing/index.js';
-import {
-  BookStore,
-  ClobPublicClient,
-  DataApiClient,
-  GammaClient,
-  HttpClient,
-  MarketCatalog,
-  TradeHelpers,
-} from '../../../engine/dist/ingestion/index.js';
-import type { Secrets } from '../../../engine/dist/config/types.js';
-import { ManualClock } from '../../../engine/dist/util/clock.js';
+import { createTestDatabase, type TestDatabase } from 'polybot/testing';
+
+const { BalanceRepository, FillRepository, MarketRepository, OrderRepository, PositionRepository } = storage;
+type BalanceRepository = storage.BalanceRepository;
+type FillRepository = storage.FillRepository;
+type MarketRepository = storage.MarketRepository;
+type OrderRepository = storage.OrderRepository;
+type PositionRepository = storage.PositionRepository;
 
 /** Hardhat dev keys #0 (ours) and #1 (a counterparty). Test keys only: they hold nothing anywhere. */
 export const OUR_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
