@@ -3,7 +3,7 @@ import type { EngineConfig, Secrets } from '../config/index.js';
 import { ApprovalService, TradePoller, TradingEngine, type TradeEvent } from '../core/index.js';
 import { createContainer, type ContainerOverrides } from '../di/container.js';
 import { Tokens } from '../di/tokens.js';
-import { describeError } from '../errors.js';
+import { ConfigError, describeError } from '../errors.js';
 import type { ExecutionService, Exchange } from '../execution/index.js';
 import type {
   BookStore,
@@ -29,6 +29,7 @@ import {
   openDatabase,
   type Database,
   type MarketRepositoryApi,
+  type OrderRepositoryApi,
   type TapeWriterApi,
 } from '../storage/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -240,6 +241,7 @@ export class Application {
     const progress = this.options.progress ?? silentProgress;
     const { config, logger } = this.options;
     try {
+      await this.refuseMixedModes();
       progress.step('strategies', config.strategies.map((s) => s.name ?? s.package).join(', '));
       await this.strategyHost.start(this.options.deploymentDir ?? process.cwd());
       this.disposers.push(
@@ -281,6 +283,22 @@ export class Application {
       logger.error('start-up failed', { error: describeError(error) });
       await this.stop();
       throw error;
+    }
+  }
+
+  /**
+   * A database holds one trading mode's state. Paper orders and positions loaded into a live
+   * engine would count against live risk limits and trigger exits for holdings that do not
+   * exist (and live holdings would confuse the paper venue), so mixing is refused at start.
+   */
+  private async refuseMixedModes(): Promise<void> {
+    const live = this.options.config.mode === 'live';
+    const orders = this.container.resolve<OrderRepositoryApi>(Tokens.OrderRepository);
+    if (await orders.hasOrdersInMode(live)) {
+      throw new ConfigError(
+        `this database (${this.database.displayUrl}) holds ${live ? 'dry-run (paper)' : 'live'} orders; ` +
+          `${live ? 'live' : 'dry-run'} trading needs a database of its own: set DATABASE_URL or POLYBOT_DATA_DIR to another one`,
+      );
     }
   }
 

@@ -390,6 +390,8 @@ export interface OrderRepositoryApi {
   listByCondition(conditionId: string): Promise<OrderRow[]>;
   /** Most recent first, optionally in one state; limit 1..1000 (default 100). For the dashboard. */
   listRecent(query?: { state?: OrderState; limit?: number }): Promise<OrderRow[]>;
+  /** Whether any order was placed in dry-run (true) or live (false) mode: a database serves one mode only. */
+  hasOrdersInMode(dryRun: boolean): Promise<boolean>;
 }
 
 // ---------------------------------------------------------------- fills

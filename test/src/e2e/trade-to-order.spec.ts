@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { hashOrderV2, recoverSigner, type OrderV2Message, type Simulator } from '@polybot/simulator';
+import { ConfigError } from 'polybot';
 import { createTestDatabase, type TestDatabase } from 'polybot/testing';
 import {
   DAY,
@@ -114,6 +115,25 @@ describe('e2e: a trade print becomes an order (Application + simulator + Postgre
         'the repeat print to be rejected as a duplicate trigger',
       );
       expect(await ordersFor(database, lakers.yes)).to.have.length(1);
+    });
+    it('a database that holds paper orders is refused for live trading, with the reason', async () => {
+      await waitFor(async () => (await ordersFor(testDb.database, lakers.yes)).length > 0, 'the paper order');
+      let failure: unknown;
+      try {
+        const live = await startEngine(sim, {
+          config: venueConfig(sim, { mode: 'live' }),
+          secrets: liveSecrets(sim),
+          database: testDb.database,
+        });
+        await live.stop();
+      } catch (error) {
+        failure = error;
+      }
+      expect(failure).to.be.instanceOf(ConfigError);
+      expect((failure as Error).message).to.match(
+        /holds dry-run \(paper\) orders; live trading needs a database of its own/,
+      );
+      expect(venueOrdersFor(sim, lakers.yes)).to.have.length(0);
     });
   });
 

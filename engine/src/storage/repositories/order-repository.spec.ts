@@ -175,6 +175,14 @@ for (const backend of testBackends()) {
       expect(all.find((o) => o.clientOrderId === cancelled.clientOrderId)?.dryRun).to.equal(true);
     });
 
+    it('tells whether orders of a trading mode exist', async () => {
+      expect(await orders.hasOrdersInMode(true)).to.equal(
+        (await orders.listRecent({ limit: 1000 })).some((o) => o.dryRun),
+      );
+      await orders.createIntent(intent({ dryRun: true }));
+      expect(await orders.hasOrdersInMode(true)).to.equal(true);
+    });
+
     it('lists the most recent orders first, optionally in one state, within the limit', async () => {
       const a = intent();
       const b = intent();

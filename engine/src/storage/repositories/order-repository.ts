@@ -149,6 +149,14 @@ export class OrderRepository implements OrderRepositoryApi {
     );
   }
 
+  async hasOrdersInMode(dryRun: boolean): Promise<boolean> {
+    const row = await this.database.db.one<{ found: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM orders WHERE dry_run = $1) AS found`,
+      [dryRun],
+    );
+    return row.found;
+  }
+
   listRecent(query: { state?: OrderState; limit?: number } = {}): Promise<OrderRow[]> {
     const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), 1000);
     return query.state === undefined
