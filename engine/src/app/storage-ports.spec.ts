@@ -87,6 +87,19 @@ describe('app: core ports over the storage repositories (real PostgreSQL)', func
       expect(await triggers.shouldTrigger(uid('tok'), uid('0xcond'), 0.95)).to.equal(true);
     });
 
+    it('releases a trigger in the table and in memory, so the condition may trigger again', async () => {
+      const triggers = new StoredTriggers(new TriggerRepository(testDb.database));
+      await triggers.warm(0.95);
+      const trigger = { tokenId: uid('yes'), conditionId: uid('0xcond'), threshold: 0.95, strategy: 's' };
+      expect(await triggers.recordTrigger(trigger)).to.equal(true);
+      expect(await triggers.shouldTrigger(trigger.tokenId, trigger.conditionId, 0.95)).to.equal(false);
+      expect(await triggers.releaseTrigger(trigger)).to.equal(true);
+      expect(await triggers.shouldTrigger(uid('no'), trigger.conditionId, 0.95)).to.equal(true);
+      expect(await triggers.recordTrigger(trigger), 'the table agrees').to.equal(true);
+      expect(await triggers.releaseTrigger({ ...trigger, strategy: 'someone-else' })).to.equal(false);
+      expect(await triggers.shouldTrigger(trigger.tokenId, trigger.conditionId, 0.95)).to.equal(false);
+    });
+
     it('answers false, without an error, when the trigger was already recorded (first writer wins)', async () => {
       const triggers = new StoredTriggers(new TriggerRepository(testDb.database));
       const trigger = { tokenId: uid('yes'), conditionId: uid('0xcond'), threshold: 0.95, strategy: 's' };

@@ -75,6 +75,20 @@ export class StoredTriggers implements TriggerGate {
     this.triggered.add(`c|${trigger.threshold}|${trigger.conditionId}`);
     return recorded;
   }
+
+  async releaseTrigger(trigger: {
+    tokenId: string;
+    conditionId: string;
+    threshold: number;
+    strategy: string;
+  }): Promise<boolean> {
+    const released = await this.repository.releaseTrigger(trigger);
+    if (released) {
+      this.triggered.delete(`t|${trigger.threshold}|${trigger.tokenId}`);
+      this.triggered.delete(`c|${trigger.threshold}|${trigger.conditionId}`);
+    }
+    return released;
+  }
 }
 
 export class StoredPositions implements PositionLookup {

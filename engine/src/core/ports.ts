@@ -58,6 +58,13 @@ export interface TriggerGate {
     strategy: string;
     price: string;
   }): Promise<boolean>;
+  /** Gives a claimed trigger back when no order came of it, so a later, genuine print may act. */
+  releaseTrigger(trigger: {
+    tokenId: string;
+    conditionId: string;
+    threshold: number;
+    strategy: string;
+  }): Promise<boolean>;
 }
 
 export type EvaluationOutcome =

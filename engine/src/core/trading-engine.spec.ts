@@ -268,6 +268,29 @@ describe('TradingEngine', () => {
     expect(engine.currentState).to.equal('stopped');
   });
 
+  it('gives the trigger back when execution refuses the order, so a later print may trade', async () => {
+    executor.outcome = { accepted: false, reason: 'G5: book at 0.05' };
+    const engine = engineWith(new ScriptedStrategies({ s1: () => ok(buy('go')) }));
+    engine.onTrade(trade());
+    await engine.idle();
+    expect(triggers.recorded).to.have.length(0);
+    executor.outcome = { accepted: true, clientOrderId: 'c-2', state: 'filled' };
+    engine.onTrade(trade({ tokenId: 'no' }));
+    await engine.idle();
+    expect(executor.orders).to.have.length(2);
+    expect(triggers.recorded).to.have.length(1);
+  });
+
+  it('keeps the trigger when the order may exist at the venue (outcome unknown)', async () => {
+    executor.outcome = { accepted: false, state: 'unknown', reason: 'venue did not answer' };
+    const engine = engineWith(new ScriptedStrategies({ s1: () => ok(buy('go')) }));
+    engine.onTrade(trade());
+    engine.onTrade(trade({ tokenId: 'no' }));
+    await engine.idle();
+    expect(triggers.recorded).to.have.length(1);
+    expect(executor.orders).to.have.length(1);
+  });
+
   it('counts a submission that throws and keeps processing later events', async () => {
     let calls = 0;
     executor.submit = async (request) => {

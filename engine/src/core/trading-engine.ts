@@ -327,12 +327,24 @@ export class TradingEngine {
       .submit(order)
       .then((outcome) => {
         this.observeStage('order', trade);
-        if (!outcome.accepted) {
-          this.log.info('order not placed', {
-            strategy: order.strategy,
-            tokenId: order.tokenId,
-            reason: outcome.reason,
-          });
+        if (outcome.accepted) return;
+        this.log.info('order not placed', {
+          strategy: order.strategy,
+          tokenId: order.tokenId,
+          reason: outcome.reason,
+        });
+        // Refused before the venue had it, or rejected by the venue: nothing exists, so the claim
+        // goes back and a later genuine print may act. An order in any other state (unknown,
+        // pending) may exist at the venue, so its trigger stays.
+        if (order.side === 'BUY' && (outcome.state === undefined || outcome.state === 'rejected')) {
+          return this.deps.triggers
+            .releaseTrigger({
+              tokenId: order.tokenId,
+              conditionId: order.conditionId,
+              threshold: this.deps.config.risk.priceThreshold,
+              strategy: order.strategy,
+            })
+            .then(() => undefined);
         }
       })
       .catch((error: unknown) => {

@@ -282,6 +282,11 @@ export interface TriggerRepositoryApi {
   /** Records the trigger; false (not an error) when another writer already holds this token/condition at this threshold. */
   recordTrigger(trigger: TriggerInput, tx?: Queryable): Promise<boolean>;
   listByCondition(conditionId: string): Promise<TriggerRow[]>;
+  /**
+   * Removes a trigger this strategy recorded, when nothing came of it (execution refused the
+   * order before the venue had it, or the venue rejected it). False when there was none.
+   */
+  releaseTrigger(trigger: Omit<TriggerInput, 'createdAt'>, tx?: Queryable): Promise<boolean>;
   /** Every token and condition that triggered at this threshold: to warm an in-memory G2 check at start. */
   listTriggered(threshold: DecimalInput): Promise<{ tokenIds: string[]; conditionIds: string[] }>;
 }

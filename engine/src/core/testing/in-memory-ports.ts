@@ -53,6 +53,22 @@ export class SetTriggers implements TriggerGate {
     this.recorded.push(trigger);
     return true;
   }
+
+  async releaseTrigger(trigger: {
+    tokenId: string;
+    conditionId: string;
+    threshold: number;
+  }): Promise<boolean> {
+    const index = this.recorded.findIndex(
+      (t) =>
+        t.tokenId === trigger.tokenId &&
+        t.conditionId === trigger.conditionId &&
+        t.threshold === trigger.threshold,
+    );
+    if (index < 0) return false;
+    this.recorded.splice(index, 1);
+    return true;
+  }
 }
 
 export class ScriptedStrategies implements StrategyRunner {

@@ -44,6 +44,23 @@ for (const backend of testBackends()) {
       expect((await triggers.listTriggered('0.5')).tokenIds).to.not.include(tokenId);
     });
 
+    it('releases a trigger that came to nothing, so the condition may trigger again', async () => {
+      const conditionId = uid('cond');
+      const [yes, no] = [`${conditionId}-yes`, `${conditionId}-no`];
+      await triggers.recordTrigger({ tokenId: yes, conditionId, threshold: '0.95', strategy: 's' });
+      expect(
+        await triggers.releaseTrigger({ tokenId: yes, conditionId, threshold: '0.95', strategy: 'other' }),
+      ).to.equal(false);
+      expect(await triggers.shouldTrigger(no, conditionId, '0.95')).to.equal(false);
+      expect(
+        await triggers.releaseTrigger({ tokenId: yes, conditionId, threshold: '0.950', strategy: 's' }),
+      ).to.equal(true);
+      expect(await triggers.shouldTrigger(no, conditionId, '0.95')).to.equal(true);
+      expect(
+        await triggers.releaseTrigger({ tokenId: yes, conditionId, threshold: '0.95', strategy: 's' }),
+      ).to.equal(false);
+    });
+
     it('treats thresholds as numbers (0.95 = 0.950) and keeps other thresholds apart', async () => {
       const conditionId = uid('cond');
       const tokenId = `${conditionId}-yes`;

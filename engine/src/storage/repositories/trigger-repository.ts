@@ -55,6 +55,19 @@ export class TriggerRepository implements TriggerRepositoryApi {
     return row !== null;
   }
 
+  async releaseTrigger(trigger: Omit<TriggerInput, 'createdAt'>, tx?: Queryable): Promise<boolean> {
+    const result = await runner(this.database, tx).result(
+      `DELETE FROM triggers WHERE token_id = $1 AND condition_id = $2 AND threshold = $3::numeric AND strategy = $4`,
+      [
+        trigger.tokenId,
+        trigger.conditionId,
+        toDecimal(trigger.threshold, 'trigger threshold'),
+        trigger.strategy,
+      ],
+    );
+    return result.rowCount > 0;
+  }
+
   async listTriggered(threshold: DecimalInput): Promise<{ tokenIds: string[]; conditionIds: string[] }> {
     const rows = await this.database.db.manyOrNone<{ tokenId: string; conditionId: string }>(
       `SELECT token_id AS "tokenId", condition_id AS "conditionId" FROM triggers WHERE threshold = $1::numeric`,
