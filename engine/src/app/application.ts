@@ -162,21 +162,27 @@ export class Application {
       logger,
       maxAgeSeconds: config.filters.maxTradeAgeSeconds,
     });
-    this.databaseWatch = new DatabaseWatch(database, {
-      onLost: (reason) => {
-        this.engine.pause('database');
-        this.alerts.alert({
-          severity: 'critical',
-          title: 'Database unreachable: processing stopped',
-          detail: reason,
-        });
+    this.databaseWatch = new DatabaseWatch(
+      database,
+      {
+        onLost: (reason) => {
+          this.engine.pause('database');
+          this.alerts.alert({
+            severity: 'critical',
+            title: 'Database unreachable: processing stopped',
+            detail: reason,
+          });
+        },
+        onRestored: () => {
+          this.engine.resume('database');
+          this.alerts.alert({ severity: 'info', title: 'Database reachable again: processing resumed' });
+        },
+        logger,
+        // Every event that arrives between the database's return and the next ping is dropped,
+        // so the watch pings often: a trivial query twice a second.
       },
-      onRestored: () => {
-        this.engine.resume('database');
-        this.alerts.alert({ severity: 'info', title: 'Database reachable again: processing resumed' });
-      },
-      logger,
-    });
+      500,
+    );
     c.register(Tokens.DashboardData, {
       useValue: new StoredDashboardData({
         orders: c.resolve(Tokens.OrderRepository),
