@@ -144,10 +144,19 @@ async function engineRun() {
     : createSilentLogger();
   const metrics = new MetricsRegistry();
   const sentAt = new Map();
+  const prepareAt = new Map();
   const live = new LiveExchange(config, secrets, logger, metrics, { requestTimeoutMs: 10_000 });
   const exchange = new Proxy(live, {
     get(target, prop) {
       const value = Reflect.get(target, prop, target);
+      if (prop === 'prepare') {
+        return async (draft) => {
+          const started = performance.now();
+          const prepared = await value.call(target, draft);
+          if (!prepareAt.has(draft.tokenId)) prepareAt.set(draft.tokenId, [started, performance.now()]);
+          return prepared;
+        };
+      }
       if (prop === 'placeOrder') {
         return (order) => {
           if (!sentAt.has(order.tokenId)) sentAt.set(order.tokenId, performance.now());
@@ -178,11 +187,19 @@ async function engineRun() {
     await new Promise((resolve) => setTimeout(resolve, 50));
   await app.engine.idle();
   const latencies = [];
+  const segments = { toPrepare: [], sign: [], persistAndSend: [] };
   for (const token of qualifying.slice(0, stream.qualifyingPrinted)) {
     const t0 = receivedAt.get(token);
     const t1 = sentAt.get(token);
+    const prepared = prepareAt.get(token);
     if (t0 !== undefined && t1 !== undefined) latencies.push(t1 - t0);
+    if (t0 !== undefined && t1 !== undefined && prepared !== undefined) {
+      segments.toPrepare.push(prepared[0] - t0);
+      segments.sign.push(prepared[1] - prepared[0]);
+      segments.persistAndSend.push(t1 - prepared[1]);
+    }
   }
+  for (const list of Object.values(segments)) list.sort((a, b) => a - b);
   const eventsIn = await metrics.value('polybot_events_in_total');
   const accepted = await venue.call({ type: 'received' });
   const stages = {};
@@ -209,6 +226,7 @@ async function engineRun() {
     eventsIn,
     accepted,
     stages,
+    segments,
   };
 }
 
@@ -230,6 +248,8 @@ console.log(
   `trigger → order sent: p50 ${fmt(p50)}, p90 ${fmt(quantile(run.latencies, 0.9))}, p99 ${fmt(p99)}, max ${fmt(run.latencies.at(-1) ?? NaN)}`,
 );
 console.log(`ratio to baseline: p50 ${(p50 / b50).toFixed(1)}x, p99 ${(p99 / b50).toFixed(1)}x`);
+for (const [name, list] of Object.entries(run.segments))
+  console.log(`  segment ${name}: p50 ${fmt(quantile(list, 0.5))}, p99 ${fmt(quantile(list, 0.99))}`);
 for (const [name, summary] of Object.entries(run.stages))
   console.log(`  ${name}: n=${summary.count} p50 ${summary.p50Ms} ms p99 ${summary.p99Ms} ms`);
 console.log(`goal p99 < 5 ms: ${p99 < 5 ? 'met' : 'NOT met'}`);

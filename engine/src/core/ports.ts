@@ -99,6 +99,8 @@ export interface OrderRequest {
   readonly reason: string;
   /** The trigger price the strategy saw; execution verifies the live book against it (G5). */
   readonly triggerPrice: string;
+  /** The market's trading rules as core knew them, so execution needs no lookup on the way to the venue. */
+  readonly market?: { readonly tickSize: number; readonly minOrderSize: number; readonly negRisk: boolean };
 }
 
 export interface ExecutionOutcome {

@@ -1,4 +1,4 @@
-import type { Signal } from '@polybot/sdk';
+import type { MarketInfo, Signal } from '@polybot/sdk';
 import type { OrderRequest, TradeEvent } from './ports.js';
 import { toDecimalString } from './decimal.js';
 
@@ -11,6 +11,7 @@ export function toOrderRequest(
     conditionId: string;
     trade: TradeEvent;
     defaultNotional: number;
+    market?: MarketInfo;
   },
 ): OrderRequest {
   const size = signal.size !== undefined ? toDecimalString(signal.size) : null;
@@ -32,5 +33,14 @@ export function toOrderRequest(
     expiresInSeconds: signal.expiresInSeconds ?? null,
     reason: signal.reason,
     triggerPrice: parts.trade.price,
+    ...(parts.market === undefined
+      ? {}
+      : {
+          market: {
+            tickSize: parts.market.tickSize,
+            minOrderSize: parts.market.minOrderSize,
+            negRisk: parts.market.negRisk,
+          },
+        }),
   };
 }

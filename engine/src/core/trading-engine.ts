@@ -281,6 +281,7 @@ export class TradingEngine {
           conditionId: market.conditionId,
           trade,
           defaultNotional: this.deps.config.risk.positionSize,
+          market,
         });
         this.deps.decisions.record({
           ...base,
