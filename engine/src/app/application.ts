@@ -350,7 +350,7 @@ export class Application {
       feed.on('priceChange', (event) => {
         for (const change of event.changes) execution.onBookUpdate(change.tokenId);
       }),
-      feed.on('tickSizeChange', (event) => execution.onTickSizeChange(event.tokenId)),
+      feed.on('tickSizeChange', (event) => execution.onTickSizeChange(event.tokenId, event.newTickSize)),
       feed.on('status', (status) => {
         if (status.state === 'paused') this.engine.pause('feed');
         if (status.state === 'resumed') this.engine.resume('feed');

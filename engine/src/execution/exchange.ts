@@ -163,5 +163,7 @@ export interface Exchange {
   onFill?(listener: FillListener): void;
   /** Book update hook: the paper venue matches its resting orders here. */
   onBookUpdate?(tokenId: string): void;
+  /** Tick-size change hook (B2): the paper venue validates prices on the announced grid at once. */
+  onTickSizeChange?(tokenId: string, tickSize: TickSize): void;
   close(): Promise<void>;
 }

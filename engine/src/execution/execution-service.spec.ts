@@ -212,6 +212,65 @@ describe('execution service (paper venue, real PostgreSQL)', function () {
       expect(small).to.deep.include({ accepted: false, code: 'below_min_size' });
     });
 
+    it('B2: after a tick_size_change the next order is planned on the announced grid, though the catalogue still says 0.01', async () => {
+      h.setBook(YES_A, { asks: [['0.99', '100']] });
+      const paper = h.paper();
+      const venueReads: string[] = [];
+      const exchange = wrap(paper, {
+        getMarketRules: (tokenId: string) => {
+          venueReads.push(tokenId);
+          return paper.getMarketRules(tokenId);
+        },
+      });
+      const service = await started({ exchange });
+      const before = await service.submit(buy({ price: '0.955', triggerPrice: '0.95' }));
+      expect(before.order?.price).to.equal('0.95');
+      await service.cancel(before.clientOrderId as string);
+
+      service.onTickSizeChange(YES_A, '0.001');
+      expect((await h.repos.markets.getToken(YES_A))?.market.tickSize).to.equal('0.01');
+      const after = await service.submit(buy({ price: '0.955', triggerPrice: '0.95' }));
+      // The paper venue heard of the change too: it accepts 0.955 on the new grid.
+      expect(after).to.deep.include({ accepted: true, state: 'live' });
+      expect(after.order?.price).to.equal('0.955');
+      await service.cancel(after.clientOrderId as string);
+
+      // Rules a caller holds from before the change are not trusted either.
+      const stale = await service.submit(
+        buy({
+          price: '0.955',
+          triggerPrice: '0.95',
+          market: { tickSize: '0.01', minOrderSize: '5', negRisk: false },
+        }),
+      );
+      expect(stale.order?.price).to.equal('0.955');
+      expect(venueReads, 'an announced tick needs no venue round trip').to.deep.equal([]);
+      // An announcement without a usable tick is not trusted: the venue is asked for the rules.
+      service.onTickSizeChange(YES_B, 'not a tick');
+      h.setBook(YES_B, { asks: [['0.99', '100']] });
+      const other = await service.submit(
+        buy({ tokenId: YES_B, conditionId: COND_B, price: '0.955', triggerPrice: '0.95' }),
+      );
+      expect(other.order?.price).to.equal('0.95');
+      expect(venueReads).to.deep.equal([YES_B]);
+    });
+
+    it('B2: a tick-size refusal sends the next order’s rules to the venue, not to the stale catalogue', async () => {
+      // The catalogue says 0.001; the venue has moved to 0.005 and execution did not hear of it.
+      await h.addMarket({ conditionId: '0xccc3', tokenIds: ['3001', '3002'], tickSize: '0.001' });
+      h.setBook('3001', { asks: [['0.99', '100']] });
+      const paper = h.paper();
+      paper.onTickSizeChange('3001', '0.005');
+      const service = await started({ exchange: paper });
+      const order = buy({ tokenId: '3001', conditionId: '0xccc3', price: '0.957', triggerPrice: '0.95' });
+      const refused = await service.submit(order);
+      expect(refused).to.deep.include({ accepted: false, venueCode: 'INVALID_ORDER_MIN_TICK_SIZE' });
+      expect(refused.order?.price).to.equal('0.957');
+      const next = await service.submit(order);
+      expect(next).to.deep.include({ accepted: true, state: 'live' });
+      expect(next.order?.price).to.equal('0.955');
+    });
+
     it('a GTC remainder rests, keeps its reservation, and fills when the book later crosses it', async () => {
       h.setBook(YES_A, { bids: [['0.9', '50']], asks: [['0.97', '100']] });
       const service = await started();

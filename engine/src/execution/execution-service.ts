@@ -46,6 +46,7 @@ import {
   type MarketRules,
   type OrderType,
   type Side,
+  type TickSize,
 } from './order-math.js';
 import { OrderResolver } from './order-resolver.js';
 import { deterministicSalt } from './order-signer.js';
@@ -328,9 +329,25 @@ export class ExecutionService {
     this.evaluateExit(tokenId);
   }
 
-  /** The venue changed a market's tick size: the cached rules are dropped. */
-  onTickSizeChange(tokenId: string): void {
-    this.rules.invalidate(tokenId);
+  /**
+   * The venue changed a token's tick size (B2): the next order is planned on the new grid. With
+   * the announced tick it is used at once; without it (or when it cannot be read) the next order
+   * asks the venue, never the catalogue, which may not have caught up yet.
+   */
+  onTickSizeChange(tokenId: string, newTickSize?: string | number): void {
+    let tick: TickSize | undefined;
+    if (newTickSize !== undefined) {
+      try {
+        tick = parseTickSize(newTickSize);
+      } catch {
+        this.log.warn('tick_size_change with an unusable tick; the venue will be asked', {
+          tokenId,
+          tickSize: newTickSize,
+        });
+      }
+    }
+    this.rules.tickSizeChanged(tokenId, tick);
+    if (tick !== undefined) this.exchange.onTickSizeChange?.(tokenId, tick);
   }
 
   // ------------------------------------------------------------------ placement
@@ -349,13 +366,15 @@ export class ExecutionService {
     if (request.orderType === 'GTD' && !(request.expiresInSeconds && request.expiresInSeconds > 0)) {
       throw new InvalidOrderError('invalid_order', 'a GTD order needs expiresInSeconds');
     }
-    const rules: MarketRules = request.market
-      ? {
-          tickSize: parseTickSize(request.market.tickSize),
-          minOrderSize: String(request.market.minOrderSize),
-          negRisk: request.market.negRisk,
-        }
-      : await this.rules.get(request.tokenId);
+    // Rules the caller holds predate a tick change the venue announced since (B2).
+    const rules: MarketRules =
+      request.market && !this.rules.changed(request.tokenId)
+        ? {
+            tickSize: parseTickSize(request.market.tickSize),
+            minOrderSize: String(request.market.minOrderSize),
+            negRisk: request.market.negRisk,
+          }
+        : await this.rules.get(request.tokenId);
     const plan = planOrder(
       {
         side: request.side,

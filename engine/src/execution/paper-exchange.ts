@@ -32,7 +32,14 @@ import type {
   VenueOrderStatus,
 } from './exchange.js';
 import { ONE, ZERO, formatMicros, mulMicros, toMicros, type Micros } from './fixed.js';
-import { isMarketOrder, parseTickSize, type MarketRules, type OrderType, type Side } from './order-math.js';
+import {
+  isMarketOrder,
+  parseTickSize,
+  type MarketRules,
+  type OrderType,
+  type Side,
+  type TickSize,
+} from './order-math.js';
 import { takerFeeFor } from './fees.js';
 import { matchTaker, toLevels, type Level, type TakerFill } from './paper-matching.js';
 import type { FeeScheduleSource } from './fee-schedules.js';
@@ -92,6 +99,8 @@ export class PaperExchange implements Exchange {
   private readonly orders = new Map<string, PaperOrder>();
   private readonly fills: VenueFill[] = [];
   private readonly listeners: FillListener[] = [];
+  /** Ticks announced by the feed that the catalogue may not show yet. */
+  private readonly announcedTicks = new Map<string, TickSize>();
   /** Liquidity already used per token and price, valid while the book stays the same snapshot. */
   private readonly consumed = new Map<
     string,
@@ -333,6 +342,11 @@ export class PaperExchange implements Exchange {
     return { tickSize: rules.tickSize, minOrderSize: rules.minOrderSize, negRisk: rules.negRisk };
   }
 
+  /** The feed announced a new tick (B2): validate on it at once, as the real venue would. */
+  onTickSizeChange(tokenId: string, tickSize: TickSize): void {
+    this.announcedTicks.set(tokenId, tickSize);
+  }
+
   onFill(listener: FillListener): void {
     this.listeners.push(listener);
   }
@@ -449,7 +463,13 @@ export class PaperExchange implements Exchange {
 
   private async getPaperRules(tokenId: string): Promise<PaperMarketRules> {
     const known = await this.rules.rules(tokenId);
-    if (known) return known;
+    if (known) {
+      // The catalogue follows a tick change asynchronously: the announced tick wins until it agrees.
+      const announced = this.announcedTicks.get(tokenId);
+      if (announced !== undefined && announced !== known.tickSize) return { ...known, tickSize: announced };
+      this.announcedTicks.delete(tokenId);
+      return known;
+    }
     const book = this.books.book(tokenId);
     if (book?.tickSize && book.minOrderSize) {
       return {
