@@ -136,8 +136,8 @@ export class Application {
       decisions: this.decisions,
       watchlist,
       approvals: this.approvals,
-      tradeSize: async (conditionId, price) =>
-        (await helpers.getTradeSizeAtPrice(conditionId, price))?.sizeText ?? null,
+      tradeSize: async (conditionId, price, tokenId) =>
+        (await helpers.getTradeSizeAtPrice(conditionId, price, { tokenId }))?.sizeText ?? null,
       clock,
       logger,
       metrics,

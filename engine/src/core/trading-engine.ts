@@ -35,7 +35,7 @@ export interface TradingEngineDeps {
   readonly watchlist: WatchlistStore;
   readonly approvals: ApprovalService | null;
   /** Looks up a trade's size when its source carried none (G3); optional. */
-  readonly tradeSize?: (conditionId: string, price: string) => Promise<string | null>;
+  readonly tradeSize?: (conditionId: string, price: string, tokenId: string) => Promise<string | null>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
@@ -198,7 +198,7 @@ export class TradingEngine {
   private async withSize(event: TradeEvent, market: MarketInfo): Promise<TradeEvent> {
     if (event.size !== null || this.deps.tradeSize === undefined) return event;
     try {
-      const size = await this.deps.tradeSize(market.conditionId, event.price);
+      const size = await this.deps.tradeSize(market.conditionId, event.price, event.tokenId);
       return size === null ? event : { ...event, size };
     } catch (error) {
       this.log.debug('trade size lookup failed; continuing without size (G3)', {

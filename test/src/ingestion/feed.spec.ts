@@ -160,4 +160,24 @@ describe('ingestion against the simulator: market feed', function () {
     expect(await dropped('unknown_event_type')).to.equal(1);
     expect(ingestion.tape.trades.some((t) => t.price === '0.42' && t.size === '12.5')).to.equal(true);
   });
+
+  it('B5: the venue’s PONG heartbeats never reach the frame parser: none dropped, no error, while a malformed frame is counted', async () => {
+    sim = await Simulator.start({ seed: 26, marketCount: 10 });
+    const market = sim.scenario.createMarket({ question: 'Will heartbeats be mistaken for data?' });
+    ingestion = createIngestion(sim.urls);
+    await ingestion.service.start();
+    await waitFor(() => ingestion?.books.isSynced(market.tokenIds[0]) === true, 'synced');
+    const metric = (name: string, labels: Record<string, string> = {}) =>
+      ingestion!.metrics.value(name, labels);
+
+    for (let i = 0; i < 5; i++) sim.scenario.sendRaw('PONG');
+    sim.scenario.sendRaw('{"event_type":');
+    // Sent after the PONGs on the same socket: once it is counted, they were handled.
+    await waitFor(
+      async () => (await metric('polybot_ws_frames_dropped_total', { reason: 'invalid_json' })) >= 1,
+      'the malformed frame to be dropped',
+    );
+    expect(await metric('polybot_ws_frames_dropped_total'), 'only the malformed frame').to.equal(1);
+    expect(await metric('polybot_ingestion_frame_errors_total')).to.equal(0);
+  });
 });

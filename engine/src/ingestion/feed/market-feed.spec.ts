@@ -1,4 +1,6 @@
+import { PassThrough } from 'node:stream';
 import { expect } from 'chai';
+import { createLogger, type Logger } from '../../monitoring/logger.js';
 import { HttpClient } from '../http/http-client.js';
 import { ClobPublicClient } from '../rest/clob-public-client.js';
 import { testDeps, type TestDeps } from '../testing/context.js';
@@ -28,6 +30,7 @@ describe('MarketFeed', function () {
     ingestion: Record<string, unknown> = {},
     snapshots = true,
     snapshotGraceMs = 150,
+    logger?: Logger,
   ): Promise<void> {
     ws = new StubWsServer();
     rest = new StubHttpServer();
@@ -51,7 +54,7 @@ describe('MarketFeed', function () {
         tick_size: '0.001',
       })),
     }));
-    deps = testDeps({
+    const base = testDeps({
       polymarket: { wsUrl, clobUrl: restUrl },
       ingestion: {
         maxAssetsPerConnection: 100,
@@ -62,6 +65,7 @@ describe('MarketFeed', function () {
         ...ingestion,
       },
     });
+    deps = logger === undefined ? base : { ...base, logger };
     http = new HttpClient(deps.config, deps.logger, deps.metrics);
     http.retryPolicy = { ...http.retryPolicy, baseMs: 5, maxMs: 10 };
     books = new BookStore();
@@ -191,6 +195,46 @@ describe('MarketFeed', function () {
       () => ws.connectionsAccepted > accepted && ws.subscribedAssets().size === 5,
       'resubscribed',
     );
+  });
+
+  it('B5: PONG heartbeats never reach the frame parser — nothing dropped, nothing logged — while a malformed frame is counted', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+      }
+    });
+    await setup(
+      { pingIntervalSeconds: 0.1 },
+      true,
+      150,
+      createLogger({ level: 'debug', json: true, stream }),
+    );
+    feed.subscribe(tokens(3));
+    feed.start();
+    await waitFor(() => feed.health().unsyncedBooks === 0, 'synced');
+    // Real heartbeats: the feed pings, the venue answers with the bare text PONG…
+    const answered = ws.pingsAnswered;
+    await waitFor(() => ws.pingsAnswered >= answered + 3, 'three heartbeat round trips');
+    // …and unsolicited ones, byte for byte what the venue sends.
+    for (let i = 0; i < 5; i++) ws.broadcast('PONG');
+    ws.broadcast('{"event_type":');
+    // The malformed frame went out after every PONG on the same socket: once it is counted, so
+    // would they have been.
+    await waitFor(
+      async () =>
+        (await deps.metrics.value('polybot_ws_frames_dropped_total', { reason: 'invalid_json' })) >= 1,
+      'the malformed frame to be dropped',
+    );
+    expect(await deps.metrics.value('polybot_ws_frames_dropped_total'), 'only the malformed frame').to.equal(
+      1,
+    );
+    expect(await deps.metrics.value('polybot_ingestion_frame_errors_total')).to.equal(0);
+    const drops = lines.filter((l) => l.message === 'dropped malformed market frame');
+    expect(drops.map((l) => l.sample)).to.deep.equal(['{"event_type":']);
+    expect(lines.filter((l) => l.level === 'error' || l.level === 'warn')).to.deep.equal([]);
+    expect(alerts).to.deep.equal([]);
   });
 
   it('resyncs a book from REST after a tick_size_change', async () => {

@@ -101,6 +101,8 @@ export class StubWsServer {
   /** Assets subscribed per open socket. */
   readonly subscriptions = new Map<WebSocket, Set<string>>();
   answerPing = true;
+  /** Text PINGs answered with PONG so far (heartbeat round trips). */
+  pingsAnswered = 0;
   /** False → every handshake is refused (503), as during an outage. */
   acceptConnections = true;
   connectionsAccepted = 0;
@@ -126,7 +128,10 @@ export class StubWsServer {
       socket.on('message', (data) => {
         const text = data.toString();
         if (text === 'PING') {
-          if (this.answerPing) socket.send('PONG');
+          if (this.answerPing) {
+            socket.send('PONG');
+            this.pingsAnswered++;
+          }
           return;
         }
         const message = JSON.parse(text) as Record<string, unknown>;
