@@ -6,6 +6,7 @@
  * builds for the same salt and timestamp (asserted in order-signer.spec).
  */
 import { createHash } from 'node:crypto';
+import { secp256k1 } from '@noble/curves/secp256k1';
 import type * as EthersNs from 'ethers';
 import type { Wallet } from 'ethers';
 import type { OrderDraft } from './exchange.js';
@@ -160,13 +161,25 @@ export class OrderSigner {
 
   async sign(draft: OrderDraft): Promise<{ order: SignedOrderV2; hash: string }> {
     const order = this.unsigned(draft);
-    const domain = this.domain(draft.negRisk);
-    const value = message(order);
+    const hash = this.hash(order, draft.negRisk);
     const signature =
       this.settings.signatureType === 3
-        ? await this.signDepositWallet(domain, value)
-        : await this.wallet._signTypedData(domain, { Order: [...ORDER_V2_FIELDS] }, value);
-    return { order: { ...order, signature }, hash: this.hash(order, draft.negRisk) };
+        ? await this.signDepositWallet(this.domain(draft.negRisk), message(order))
+        : this.signDigest(hash);
+    return { order: { ...order, signature }, hash };
+  }
+
+  /**
+   * The EOA's signature over the order's EIP-712 digest. Exactly what ethers' `_signTypedData`
+   * produces (RFC 6979 deterministic k, low s, v = 27 + recovery), computed with noble's
+   * secp256k1, which takes under half the time of ethers v5's elliptic on the order path; the
+   * byte-for-byte equality with clob-client-v2 is asserted in order-signer.spec.
+   */
+  private signDigest(digest: string): string {
+    const { utils } = this.ethers;
+    const signature = secp256k1.sign(utils.arrayify(digest), utils.arrayify(this.wallet.privateKey));
+    const hex = (value: bigint): string => value.toString(16).padStart(64, '0');
+    return `0x${hex(signature.r)}${hex(signature.s)}${(27 + signature.recovery).toString(16)}`;
   }
 
   /** POLY_1271: an ERC-7739 style wrapper around a TypedDataSign signature (reference §16.6). */
