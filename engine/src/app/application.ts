@@ -105,6 +105,7 @@ export class Application {
 
     const execution = this.execution;
     const helpers = c.resolve<TradeHelpers>(Tokens.TradeHelpers);
+    this.triggers = new StoredTriggers(c.resolve(Tokens.TriggerRepository));
     this.decisions = new BatchedDecisionLog(c.resolve(Tokens.DecisionRepository), logger);
     const watchlist = new StoredWatchlist(c.resolve(Tokens.WatchlistRepository));
     this.approvals = config.approval.required
@@ -118,10 +119,11 @@ export class Application {
           metrics,
           windowSeconds: config.approval.windowSeconds,
           maxPriceDeviation: config.filters.maxPriceDeviation,
+          triggers: this.triggers,
+          threshold: config.risk.priceThreshold,
         })
       : null;
     const books = c.resolve<BookStore>(Tokens.BookStore);
-    this.triggers = new StoredTriggers(c.resolve(Tokens.TriggerRepository));
     this.engine = new TradingEngine({
       config,
       markets: new CatalogMarketLookup(

@@ -4,7 +4,7 @@ import { MetricsRegistry } from '../monitoring/metrics.js';
 import { ManualClock } from '../util/clock.js';
 import { ApprovalService } from './approvals.js';
 import type { OrderRequest } from './ports.js';
-import { ArrayApprovals, RecordingExecutor } from './testing/in-memory-ports.js';
+import { ArrayApprovals, RecordingExecutor, SetTriggers } from './testing/in-memory-ports.js';
 
 const ORDER: OrderRequest = {
   strategy: 's1',
@@ -27,8 +27,11 @@ describe('ApprovalService', () => {
   let priceValid: boolean;
   let alerts: string[];
   let service: ApprovalService;
+  let triggers: SetTriggers;
 
-  beforeEach(() => {
+  beforeEach(async () => {
+    triggers = new SetTriggers();
+    await triggers.recordTrigger({ tokenId: ORDER.tokenId, conditionId: ORDER.conditionId, threshold: 0.95 });
     clock = new ManualClock(Date.UTC(2026, 0, 15));
     store = new ArrayApprovals();
     executor = new RecordingExecutor();
@@ -50,6 +53,8 @@ describe('ApprovalService', () => {
       metrics: new MetricsRegistry(),
       windowSeconds: 300,
       maxPriceDeviation: 0.1,
+      triggers,
+      threshold: 0.95,
     });
   });
 
@@ -131,5 +136,34 @@ describe('ApprovalService', () => {
     service.start(10);
     service.stop();
     service.stop();
+  });
+
+  it("gives the market's trigger back when an approval expires, is rejected or fails its re-check", async () => {
+    const expiring = await service.request(ORDER);
+    clock.advance(301_000);
+    await service.expireDue();
+    expect(triggers.recorded, 'expired').to.have.length(0);
+    expect((await store.get(expiring.id))?.status).to.equal('expired');
+
+    await triggers.recordTrigger({ tokenId: ORDER.tokenId, conditionId: ORDER.conditionId, threshold: 0.95 });
+    const rejected = await service.request(ORDER);
+    await service.reject(rejected.id);
+    expect(triggers.recorded, 'rejected').to.have.length(0);
+
+    await triggers.recordTrigger({ tokenId: ORDER.tokenId, conditionId: ORDER.conditionId, threshold: 0.95 });
+    priceValid = false;
+    const failing = await service.request(ORDER);
+    await service.approve(failing.id);
+    expect(triggers.recorded, 'failed re-check').to.have.length(0);
+  });
+
+  it('keeps the trigger of an executed approval, and of one whose order may exist at the venue', async () => {
+    const executed = await service.request(ORDER);
+    await service.approve(executed.id);
+    expect(triggers.recorded).to.have.length(1);
+    executor.outcome = { accepted: false, state: 'unknown', reason: 'venue did not answer' };
+    const unknown = await service.request(ORDER);
+    await service.approve(unknown.id);
+    expect(triggers.recorded).to.have.length(1);
   });
 });

@@ -10,6 +10,7 @@ import type {
   OrderExecutor,
   OrderRequest,
   PriceVerifier,
+  TriggerGate,
 } from './ports.js';
 
 export type ApprovalDecisionResult =
@@ -37,6 +38,9 @@ export class ApprovalService {
       readonly metrics: MetricsRegistry;
       readonly windowSeconds: number;
       readonly maxPriceDeviation: number;
+      /** When given, a BUY that never became an order gives its trigger back (G2 claim at `threshold`). */
+      readonly triggers?: Pick<TriggerGate, 'releaseTrigger'>;
+      readonly threshold?: number;
     },
   ) {
     this.outcomes = deps.metrics.counter('polybot_approvals_total', 'Approval requests by outcome', [
@@ -84,12 +88,14 @@ export class ApprovalService {
       );
       if (!check.valid) {
         await this.deps.store.markFailed(id, `price re-check failed: ${check.reason}`);
+        await this.giveBack(order);
         this.outcomes.inc({ status: 'failed' });
         return { executed: false, reason: `price re-check failed: ${check.reason}` };
       }
       const outcome = await this.deps.executor.submit(order);
       if (!outcome.accepted) {
         await this.deps.store.markFailed(id, outcome.reason ?? 'execution refused');
+        if (outcome.state === undefined || outcome.state === 'rejected') await this.giveBack(order);
         this.outcomes.inc({ status: 'failed' });
         return { executed: false, reason: outcome.reason ?? 'execution refused' };
       }
@@ -105,15 +111,34 @@ export class ApprovalService {
 
   async reject(id: string, decidedBy = 'operator'): Promise<boolean> {
     const ok = await this.deps.store.decide(id, 'rejected', decidedBy);
-    if (ok) this.outcomes.inc({ status: 'rejected' });
+    if (ok) {
+      this.outcomes.inc({ status: 'rejected' });
+      const record = await this.deps.store.get(id);
+      if (record !== null) await this.giveBack(record.order);
+    }
     return ok;
   }
 
   /** Expires every pending approval past its window. */
   async expireDue(): Promise<number> {
     const expired = await this.deps.store.expireDue(this.deps.clock.now());
-    for (const record of expired) this.logExpired(record);
+    for (const record of expired) {
+      this.logExpired(record);
+      await this.giveBack(record.order);
+    }
     return expired.length;
+  }
+
+  /** Core claimed the market's trigger when it asked for approval; no order came of it, so it goes back. */
+  private async giveBack(order: OrderRequest): Promise<void> {
+    const { triggers, threshold } = this.deps;
+    if (triggers === undefined || threshold === undefined || order.side !== 'BUY') return;
+    await triggers.releaseTrigger({
+      tokenId: order.tokenId,
+      conditionId: order.conditionId,
+      threshold,
+      strategy: order.strategy,
+    });
   }
 
   start(intervalMs = 5_000): void {
