@@ -12,7 +12,7 @@ export const NEG_RISK_EXCHANGE_V2 = '0xe2222d279d744050d28e00520010520000310F59'
 export const NEG_RISK_ADAPTER = '0xd91E80cF2E7be2e162c6513ceD06f1dD0dA35296';
 export const COLLATERAL_PUSD = '0xC011a7E12a19f7B1f670d46F03B03f3342E82DFB';
 
-const ORDER_V2_TYPES = {
+export const ORDER_V2_TYPES = {
   Order: [
     { name: 'salt', type: 'uint256' },
     { name: 'maker', type: 'address' },
@@ -28,7 +28,7 @@ const ORDER_V2_TYPES = {
   ],
 };
 
-const ORDER_V1_TYPES = {
+export const ORDER_V1_TYPES = {
   Order: [
     { name: 'salt', type: 'uint256' },
     { name: 'maker', type: 'address' },
@@ -79,16 +79,11 @@ const v2Encoder = utils._TypedDataEncoder.from(ORDER_V2_TYPES);
 const v1Encoder = utils._TypedDataEncoder.from(ORDER_V1_TYPES);
 const domainCache = new Map<string, string>();
 
-function domainSeparator(version: '1' | '2', chainId: number, verifyingContract: string): string {
-  const key = `${version}:${chainId}:${verifyingContract}`;
+function domainSeparator(version: 1 | 2, chainId: number, negRisk: boolean): string {
+  const key = `${version}:${chainId}:${negRisk}`;
   let sep = domainCache.get(key);
   if (!sep) {
-    sep = utils._TypedDataEncoder.hashDomain({
-      name: 'Polymarket CTF Exchange',
-      version,
-      chainId,
-      verifyingContract,
-    });
+    sep = utils._TypedDataEncoder.hashDomain(orderDomain(version, chainId, negRisk));
     domainCache.set(key, sep);
   }
   return sep;
@@ -99,13 +94,27 @@ export function exchangeFor(version: 1 | 2, negRisk: boolean): string {
   return negRisk ? NEG_RISK_EXCHANGE_V2 : EXCHANGE_V2;
 }
 
+/** The EIP-712 domain an order of this protocol version is signed under. */
+export function orderDomain(
+  version: 1 | 2,
+  chainId: number,
+  negRisk: boolean,
+): { name: string; version: string; chainId: number; verifyingContract: string } {
+  return {
+    name: 'Polymarket CTF Exchange',
+    version: String(version),
+    chainId,
+    verifyingContract: exchangeFor(version, negRisk),
+  };
+}
+
 export function hashOrderV2(order: OrderV2Message, negRisk: boolean, chainId: number): string {
-  const domain = domainSeparator('2', chainId, exchangeFor(2, negRisk));
+  const domain = domainSeparator(2, chainId, negRisk);
   return utils.keccak256(utils.concat(['0x1901', domain, v2Encoder.hash(order)]));
 }
 
 export function hashOrderV1(order: OrderV1Message, negRisk: boolean, chainId: number): string {
-  const domain = domainSeparator('1', chainId, exchangeFor(1, negRisk));
+  const domain = domainSeparator(1, chainId, negRisk);
   return utils.keccak256(utils.concat(['0x1901', domain, v1Encoder.hash(order)]));
 }
 

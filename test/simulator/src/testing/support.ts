@@ -5,7 +5,7 @@
 import { Wallet } from 'ethers';
 import WebSocket from 'ws';
 import { buildHmacSignature, CLOB_AUTH_MESSAGE } from '../clob/auth.js';
-import { exchangeFor } from '../clob/order-signing.js';
+import { ORDER_V1_TYPES, ORDER_V2_TYPES, orderDomain } from '../clob/order-signing.js';
 import type { ApiCreds, Side } from '../types.js';
 
 export const HARDHAT_KEY_0 = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
@@ -132,27 +132,8 @@ export async function signOrderV2(w: Wallet, a: OrderArgs): Promise<Record<strin
     builder: ZERO32,
   };
   const signature = await w._signTypedData(
-    {
-      name: 'Polymarket CTF Exchange',
-      version: '2',
-      chainId,
-      verifyingContract: exchangeFor(2, a.negRisk ?? false),
-    },
-    {
-      Order: [
-        { name: 'salt', type: 'uint256' },
-        { name: 'maker', type: 'address' },
-        { name: 'signer', type: 'address' },
-        { name: 'tokenId', type: 'uint256' },
-        { name: 'makerAmount', type: 'uint256' },
-        { name: 'takerAmount', type: 'uint256' },
-        { name: 'side', type: 'uint8' },
-        { name: 'signatureType', type: 'uint8' },
-        { name: 'timestamp', type: 'uint256' },
-        { name: 'metadata', type: 'bytes32' },
-        { name: 'builder', type: 'bytes32' },
-      ],
-    },
+    orderDomain(2, chainId, a.negRisk ?? false),
+    ORDER_V2_TYPES,
     message,
   );
   return {
@@ -192,28 +173,8 @@ export async function signOrderV1(
     signatureType: a.signatureType ?? 0,
   };
   const signature = await w._signTypedData(
-    {
-      name: 'Polymarket CTF Exchange',
-      version: '1',
-      chainId: a.chainId ?? 137,
-      verifyingContract: exchangeFor(1, a.negRisk ?? false),
-    },
-    {
-      Order: [
-        { name: 'salt', type: 'uint256' },
-        { name: 'maker', type: 'address' },
-        { name: 'signer', type: 'address' },
-        { name: 'taker', type: 'address' },
-        { name: 'tokenId', type: 'uint256' },
-        { name: 'makerAmount', type: 'uint256' },
-        { name: 'takerAmount', type: 'uint256' },
-        { name: 'expiration', type: 'uint256' },
-        { name: 'nonce', type: 'uint256' },
-        { name: 'feeRateBps', type: 'uint256' },
-        { name: 'side', type: 'uint8' },
-        { name: 'signatureType', type: 'uint8' },
-      ],
-    },
+    orderDomain(1, a.chainId ?? 137, a.negRisk ?? false),
+    ORDER_V1_TYPES,
     message,
   );
   return { ...message, salt: Number(message.salt), side: a.side, signature };
