@@ -1,6 +1,6 @@
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { MetricsRegistry } from '../monitoring/metrics.js';
-import { LATENCY_BUCKETS } from '../monitoring/metrics.js';
+import { EngineMetrics } from '../monitoring/engine-metrics.js';
 
 interface Queued<T> {
   readonly item: T;
@@ -30,17 +30,11 @@ export class EventQueue<T> {
     metrics: MetricsRegistry,
     private readonly capacity = 100_000,
   ) {
-    this.depth = metrics.gauge('polybot_event_queue_depth', 'Events waiting in the processing queue');
-    this.wait = metrics.histogram(
-      'polybot_event_queue_wait_seconds',
-      'Time events wait in the queue before processing',
-      [],
-      LATENCY_BUCKETS,
-    );
-    this.dropped = metrics.counter(
-      'polybot_event_queue_dropped_total',
-      'Events dropped because the queue was full or closed',
-    );
+    // The queue's metrics are declared once, in the engine's metric catalogue.
+    const catalogue = new EngineMetrics(metrics);
+    this.depth = catalogue.eventQueueDepth;
+    this.wait = catalogue.eventQueueWait;
+    this.dropped = catalogue.eventQueueDropped;
     this.handlerErrors = metrics.counter(
       'polybot_event_handler_errors_total',
       'Events whose processing threw',

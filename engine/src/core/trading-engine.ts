@@ -3,7 +3,8 @@ import type { Counter, Histogram } from 'prom-client';
 import type { EngineConfig } from '../config/types.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../monitoring/logger.js';
-import { LATENCY_BUCKETS, type MetricsRegistry } from '../monitoring/metrics.js';
+import { EngineMetrics } from '../monitoring/engine-metrics.js';
+import type { MetricsRegistry } from '../monitoring/metrics.js';
 import type { Clock } from '../util/clock.js';
 import type { ApprovalService } from './approvals.js';
 import { buildStrategyContext } from './context-builder.js';
@@ -67,23 +68,17 @@ export class TradingEngine {
     this.log = deps.logger.child({ component: 'core' });
     this.filters = new HardFilters(deps.config.filters, deps.triggers, deps.config.risk.priceThreshold);
     const m = deps.metrics;
-    this.eventsIn = m.counter('polybot_events_in_total', 'Trade events received by core', ['source']);
-    this.rejections = m.counter('polybot_filter_rejections_total', 'Trades rejected by a hard filter', [
-      'reason',
-    ]);
-    this.signals = m.counter('polybot_signals_total', 'Strategy signals by action', ['strategy', 'action']);
+    const catalogue = new EngineMetrics(m);
+    this.eventsIn = catalogue.eventsIn;
+    this.rejections = catalogue.filterRejections;
+    this.signals = catalogue.signals;
+    this.stageLatency = catalogue.stageLatency;
     this.strategyFailures = m.counter(
       'polybot_strategy_failures_total',
       'Evaluations that produced no usable signal',
       ['strategy', 'kind'],
     );
     this.skipped = m.counter('polybot_events_skipped_total', 'Events core could not process', ['reason']);
-    this.stageLatency = m.histogram(
-      'polybot_stage_latency_seconds',
-      'Latency from trade receipt to each stage (decision, order)',
-      ['stage'],
-      LATENCY_BUCKETS,
-    );
     this.submitFailures = m.counter(
       'polybot_order_submit_failures_total',
       'Order submissions that threw in execution',
